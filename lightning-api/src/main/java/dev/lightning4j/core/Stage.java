@@ -1,0 +1,4 @@
+package dev.lightning4j.core;
+
+/** The entry point being run, passed to {@code LightningDataModule.setup}. */
+public enum Stage { FIT, VALIDATE, TEST, PREDICT }

@@ -1,0 +1,79 @@
+package dev.lightning4j.data;
+
+import dev.lightning4j.tensor.HostArray;
+import dev.lightning4j.tensor.Shape;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An in-memory data set of named arrays that share their first dimension, as PyTorch's
+ * {@code TensorDataset}. Batches are gathered row by row without per-example objects.
+ */
+public final class TensorDataset implements Dataset {
+    private final Map<String, HostArray> fields;
+    private final int size;
+
+    /** Fields by name; every array needs the same number of rows. */
+    public TensorDataset(Map<String, HostArray> fields) {
+        if (fields.isEmpty()) {
+            throw new IllegalArgumentException("TensorDataset needs at least one field");
+        }
+        this.fields = new LinkedHashMap<>(fields);
+        int rows = -1;
+        for (Map.Entry<String, HostArray> e : this.fields.entrySet()) {
+            Shape s = e.getValue().shape();
+            if (s.rank() == 0) {
+                throw new IllegalArgumentException("TensorDataset field '" + e.getKey() + "' is a scalar; expected rows");
+            }
+            int n = Math.toIntExact(s.get(0));
+            if (rows >= 0 && n != rows) {
+                throw new IllegalArgumentException("TensorDataset field '" + e.getKey() + "' has " + n
+                        + " rows; expected " + rows + " like the others");
+            }
+            rows = n;
+        }
+        this.size = rows;
+    }
+
+    /** A data set with an {@code input} and a {@code target} field. */
+    public static TensorDataset of(HostArray input, HostArray target) {
+        Map<String, HostArray> f = new LinkedHashMap<>();
+        f.put(Batch.INPUT, input);
+        f.put(Batch.TARGET, target);
+        return new TensorDataset(f);
+    }
+
+    /** A data set with only an {@code input} field (for prediction). */
+    public static TensorDataset of(HostArray input) {
+        return new TensorDataset(Map.of(Batch.INPUT, input));
+    }
+
+    @Override
+    public int size() {
+        return size;
+    }
+
+    /** The field arrays. */
+    public Map<String, HostArray> fields() {
+        return java.util.Collections.unmodifiableMap(fields);
+    }
+
+    /** The rows {@code from} (inclusive) to {@code to} (exclusive) as a new data set. */
+    public TensorDataset subset(int from, int to) {
+        if (from < 0 || to > size || from > to) {
+            throw new IllegalArgumentException("subset [" + from + ", " + to + ") is outside [0, " + size + ")");
+        }
+        int[] idx = new int[to - from];
+        for (int i = 0; i < idx.length; i++) {
+            idx[i] = from + i;
+        }
+        return new TensorDataset(batch(idx).fields());
+    }
+
+    @Override
+    public HostBatch batch(int[] indices) {
+        Map<String, HostArray> out = new LinkedHashMap<>();
+        fields.forEach((name, array) -> out.put(name, Rows.gather(array, indices)));
+        return new HostBatch(out, indices.length);
+    }
+}

@@ -1,0 +1,551 @@
+package dev.lightning4j.nn.functional;
+
+import dev.lightning4j.tensor.DType;
+import dev.lightning4j.tensor.Shape;
+import dev.lightning4j.tensor.Shapes;
+import dev.lightning4j.tensor.Tensor;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Functional layers and losses, as {@code torch.nn.functional}. Everything here is composed from
+ * {@link Tensor} ops that have gradients on every engine, reads no value back to the host, and so
+ * runs the same eagerly and inside a traced step.
+ *
+ * <p>Losses follow PyTorch's semantics and default to {@link Reduction#MEAN}. Bad arguments fail
+ * with an {@link IllegalArgumentException} that names the loss, the shapes and what was expected.
+ */
+public final class F {
+    /** PyTorch's default {@code ignore_index}: targets equal to it do not count. */
+    public static final long IGNORE_INDEX = -100;
+
+    private F() {
+    }
+
+    // ================================================================ activations
+
+    /** max(x, 0). */
+    public static Tensor relu(Tensor x) {
+        return x.relu();
+    }
+
+    /** 1 / (1 + e^-x). */
+    public static Tensor sigmoid(Tensor x) {
+        return x.sigmoid();
+    }
+
+    /** Hyperbolic tangent. */
+    public static Tensor tanh(Tensor x) {
+        return x.tanh();
+    }
+
+    /** Exact (erf-based) GELU, PyTorch's default. */
+    public static Tensor gelu(Tensor x) {
+        return x.gelu();
+    }
+
+    /** Softmax along {@code dim}. */
+    public static Tensor softmax(Tensor x, int dim) {
+        return x.softmax(dim);
+    }
+
+    /** Log-softmax along {@code dim}. */
+    public static Tensor logSoftmax(Tensor x, int dim) {
+        return x.logSoftmax(dim);
+    }
+
+    /**
+     * {@code log(1 + e^x)}, computed without overflow and with PyTorch's gradient {@code sigmoid(x)}
+     * everywhere (including at 0, where a formula built from {@code max} and {@code abs} would give
+     * a one-sided derivative).
+     */
+    public static Tensor softplus(Tensor x) {
+        requireFloating("softplus", "input", x);
+        Tensor positive = x.gt(0);
+        Tensor zeros = x.zerosLike();
+        // Each branch only sees the inputs it is selected for, so neither overflows (and no NaN
+        // leaks into the gradient of the branch that is not taken).
+        Tensor xp = Tensor.where(positive, x, zeros);
+        Tensor xn = Tensor.where(positive, zeros, x);
+        Tensor forPositive = xp.add(xp.neg().exp().log1p());
+        Tensor forOther = xn.exp().log1p();
+        return Tensor.where(positive, forPositive, forOther);
+    }
+
+    /** {@code log(sigmoid(x))}, computed stably. */
+    public static Tensor logSigmoid(Tensor x) {
+        return softplus(x.neg()).neg();
+    }
+
+    /**
+     * Dropout: in training mode zeroes each element with probability {@code p} and scales the rest
+     * by {@code 1/(1-p)}; otherwise returns {@code x} unchanged.
+     */
+    public static Tensor dropout(Tensor x, double p, boolean training) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("dropout: probability must be in [0, 1], got " + p);
+        }
+        if (!training || p == 0) {
+            return x;
+        }
+        return p == 1 ? x.mul(0.0) : x.dropout(p);
+    }
+
+    /**
+     * {@code x @ weight^T + bias}, as {@code torch.nn.functional.linear}.
+     *
+     * @param x      input {@code [..., in]}
+     * @param weight {@code [out, in]}
+     * @param bias   {@code [out]}, or null for none
+     */
+    public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
+        if (weight.rank() != 2) {
+            throw new IllegalArgumentException("linear: weight must have shape [out, in], got " + weight.shape());
+        }
+        if (x.rank() < 1) {
+            throw new IllegalArgumentException("linear: input must have shape [..., in], got a scalar");
+        }
+        long in = weight.size(1);
+        long xin = x.size(-1);
+        if (in != Shape.UNKNOWN && xin != Shape.UNKNOWN && in != xin) {
+            throw new IllegalArgumentException("linear: input " + x.shape() + " has " + xin
+                    + " features in its last dimension but weight " + weight.shape() + " expects " + in);
+        }
+        Tensor out = x.matmul(weight.t());
+        if (bias == null) {
+            return out;
+        }
+        if (bias.rank() != 1 || !dimsMatch(bias.size(0), weight.size(0))) {
+            throw new IllegalArgumentException("linear: bias must have shape [" + weight.size(0) + "] to match weight "
+                    + weight.shape() + ", got " + bias.shape());
+        }
+        return out.add(bias);
+    }
+
+    // ================================================================ regression losses
+
+    /** Mean squared error, {@code mean((input - target)^2)}. */
+    public static Tensor mseLoss(Tensor input, Tensor target) {
+        return mseLoss(input, target, Reduction.MEAN);
+    }
+
+    /** Squared error with the given reduction. */
+    public static Tensor mseLoss(Tensor input, Tensor target, Reduction reduction) {
+        checkPointwise("mseLoss", input, target);
+        return reduce(input.sub(target).square(), reduction);
+    }
+
+    /** Mean absolute error. */
+    public static Tensor l1Loss(Tensor input, Tensor target) {
+        return l1Loss(input, target, Reduction.MEAN);
+    }
+
+    /** Absolute error with the given reduction. */
+    public static Tensor l1Loss(Tensor input, Tensor target, Reduction reduction) {
+        checkPointwise("l1Loss", input, target);
+        return reduce(input.sub(target).abs(), reduction);
+    }
+
+    /** Smooth L1 loss with {@code beta = 1}. */
+    public static Tensor smoothL1Loss(Tensor input, Tensor target) {
+        return smoothL1Loss(input, target, 1.0, Reduction.MEAN);
+    }
+
+    /**
+     * Smooth L1 loss: {@code 0.5 z^2 / beta} where {@code z = |input - target| < beta}, else
+     * {@code z - 0.5 beta}; {@code beta = 0} is the L1 loss.
+     */
+    public static Tensor smoothL1Loss(Tensor input, Tensor target, double beta, Reduction reduction) {
+        checkPointwise("smoothL1Loss", input, target);
+        if (!(beta >= 0)) {
+            throw new IllegalArgumentException("smoothL1Loss: beta must be >= 0, got " + beta);
+        }
+        Tensor z = input.sub(target).abs();
+        if (beta == 0) {
+            return reduce(z, reduction);
+        }
+        Tensor quadratic = z.square().mul(0.5 / beta);
+        Tensor linear = z.sub(0.5 * beta);
+        return reduce(Tensor.where(z.lt(beta), quadratic, linear), reduction);
+    }
+
+    /** Huber loss with {@code delta = 1}. */
+    public static Tensor huberLoss(Tensor input, Tensor target) {
+        return huberLoss(input, target, 1.0, Reduction.MEAN);
+    }
+
+    /**
+     * Huber loss: {@code 0.5 z^2} where {@code z = |input - target| < delta}, else
+     * {@code delta (z - 0.5 delta)}.
+     */
+    public static Tensor huberLoss(Tensor input, Tensor target, double delta, Reduction reduction) {
+        checkPointwise("huberLoss", input, target);
+        if (!(delta > 0)) {
+            throw new IllegalArgumentException("huberLoss: delta must be > 0, got " + delta);
+        }
+        Tensor z = input.sub(target).abs();
+        Tensor quadratic = z.square().mul(0.5);
+        Tensor linear = z.sub(0.5 * delta).mul(delta);
+        return reduce(Tensor.where(z.lt(delta), quadratic, linear), reduction);
+    }
+
+    // ================================================================ classification losses
+
+    /** Cross-entropy over class logits with integer targets, mean over the batch. */
+    public static Tensor crossEntropy(Tensor input, Tensor target) {
+        return crossEntropy(input, target, null, 0.0, IGNORE_INDEX, Reduction.MEAN);
+    }
+
+    /** Cross-entropy with the given reduction. */
+    public static Tensor crossEntropy(Tensor input, Tensor target, Reduction reduction) {
+        return crossEntropy(input, target, null, 0.0, IGNORE_INDEX, reduction);
+    }
+
+    /** Cross-entropy with label smoothing and an ignored target value, mean over the counted targets. */
+    public static Tensor crossEntropy(Tensor input, Tensor target, double labelSmoothing, long ignoreIndex) {
+        return crossEntropy(input, target, null, labelSmoothing, ignoreIndex, Reduction.MEAN);
+    }
+
+    /** Cross-entropy with label smoothing, an ignored target value and a reduction. */
+    public static Tensor crossEntropy(Tensor input, Tensor target, double labelSmoothing, long ignoreIndex,
+                                      Reduction reduction) {
+        return crossEntropy(input, target, null, labelSmoothing, ignoreIndex, reduction);
+    }
+
+    /**
+     * {@code torch.nn.functional.cross_entropy}: {@code log_softmax} over the class dimension (1, or
+     * 0 for an unbatched {@code [C]} input) followed by the negative log-likelihood.
+     *
+     * <p>With integer targets {@code [N, d...]} for logits {@code [N, C, d...]}, targets equal to
+     * {@code ignoreIndex} contribute nothing, and {@link Reduction#MEAN} divides by the summed class
+     * weight of the other targets (their count without {@code weight}). With label smoothing
+     * {@code eps} the loss is {@code (1 - eps) * nll + eps / C * sum_c(-w_c * logp_c)}, the
+     * smoothing term being zero at ignored targets, exactly as PyTorch computes it.
+     *
+     * <p>With floating targets of the logits' shape (class probabilities), the loss is
+     * {@code -sum_c(w_c * p_c * logp_c)} with {@code p} smoothed towards uniform, and
+     * {@link Reduction#MEAN} averages over the samples; {@code ignoreIndex} does not apply.
+     *
+     * <p>Out-of-range class indices are not checked on the host (a step cannot read its values); the
+     * engine reports them.
+     *
+     * @param input          logits {@code [N, C]}, {@code [N, C, d...]} or {@code [C]}
+     * @param target         class indices (INT32/INT64) or class probabilities (floating)
+     * @param weight         a rescaling weight per class {@code [C]}, or null
+     * @param labelSmoothing in {@code [0, 1]}
+     * @param ignoreIndex    the target value that does not count ({@link #IGNORE_INDEX} by default)
+     * @param reduction      how to combine per-sample losses
+     */
+    public static Tensor crossEntropy(Tensor input, Tensor target, Tensor weight, double labelSmoothing,
+                                      long ignoreIndex, Reduction reduction) {
+        String op = "crossEntropy";
+        Objects.requireNonNull(reduction, op + ": reduction");
+        requireFloating(op, "input (logits)", input);
+        if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) {
+            throw new IllegalArgumentException(op + ": labelSmoothing must be in [0, 1], got " + labelSmoothing);
+        }
+        if (input.rank() < 1) {
+            throw new IllegalArgumentException(op + ": input must be logits of shape [N, C], [N, C, d...] or [C], got a scalar");
+        }
+        int classDim = input.rank() == 1 ? 0 : 1;
+        checkWeight(op, input, classDim, weight);
+        Tensor logp = input.logSoftmax(classDim);
+        if (target.dtype().isFloating()) {
+            return probabilityCrossEntropy(op, logp, target, weight, labelSmoothing, reduction, classDim);
+        }
+        return negativeLogLikelihood(op, logp, target, weight, labelSmoothing, ignoreIndex, reduction);
+    }
+
+    /** Negative log-likelihood of log-probabilities {@code [N, C]} at integer targets {@code [N]}, mean over the batch. */
+    public static Tensor nllLoss(Tensor input, Tensor target) {
+        return nllLoss(input, target, null, IGNORE_INDEX, Reduction.MEAN);
+    }
+
+    /** Negative log-likelihood with an ignored target value and a reduction. */
+    public static Tensor nllLoss(Tensor input, Tensor target, long ignoreIndex, Reduction reduction) {
+        return nllLoss(input, target, null, ignoreIndex, reduction);
+    }
+
+    /**
+     * {@code torch.nn.functional.nll_loss}: {@code -w[y] * input[y]} per target, where {@code input}
+     * holds log-probabilities {@code [N, C, d...]} (or {@code [C]}) and targets are integer
+     * {@code [N, d...]}. Ignored targets contribute nothing; {@link Reduction#MEAN} divides by the
+     * summed weight of the counted targets.
+     */
+    public static Tensor nllLoss(Tensor input, Tensor target, Tensor weight, long ignoreIndex, Reduction reduction) {
+        String op = "nllLoss";
+        Objects.requireNonNull(reduction, op + ": reduction");
+        requireFloating(op, "input (log-probabilities)", input);
+        if (input.rank() < 1) {
+            throw new IllegalArgumentException(op + ": input must have shape [N, C], [N, C, d...] or [C], got a scalar");
+        }
+        checkWeight(op, input, input.rank() == 1 ? 0 : 1, weight);
+        return negativeLogLikelihood(op, input, target, weight, 0.0, ignoreIndex, reduction);
+    }
+
+    private static Tensor negativeLogLikelihood(String op, Tensor logp, Tensor target, Tensor weight,
+                                                double labelSmoothing, long ignoreIndex, Reduction reduction) {
+        if (target.dtype() != DType.INT64 && target.dtype() != DType.INT32) {
+            throw new IllegalArgumentException(op + ": target must hold integer class indices (INT64 or INT32), got "
+                    + target.dtype() + " with shape " + target.shape() + " for input " + logp.shape()
+                    + (target.dtype().isFloating() ? "; cast class labels with .to(DType.INT64)" : ""));
+        }
+        boolean unbatched = logp.rank() == 1;
+        if (unbatched) {
+            if (target.rank() != 0) {
+                throw new IllegalArgumentException(op + ": for an unbatched input of shape " + logp.shape()
+                        + " the target must be a scalar class index, got shape " + target.shape());
+            }
+            logp = logp.unsqueeze(0);
+            target = target.unsqueeze(0);
+        }
+        checkClassTargetShape(op, logp, target);
+        DType dtype = logp.dtype();
+        // [N, d..., C]: classes last, so that one gather picks each target's log-probability.
+        Tensor classesLast = logp.rank() > 2 ? moveDimToLast(logp, 1) : logp;
+        Tensor counted = target.ne((double) ignoreIndex);
+        Tensor safeTarget = Tensor.where(counted, target, target.zerosLike());
+        Tensor picked = classesLast.gather(-1, safeTarget.unsqueeze(-1)).squeeze(-1);
+        Tensor zeros = picked.zerosLike();
+
+        Tensor targetWeight;
+        Tensor nll;
+        if (weight == null) {
+            targetWeight = counted.to(dtype);
+            nll = Tensor.where(counted, picked.neg(), zeros);
+        } else {
+            long classes = requireKnownClasses(op, logp);
+            Tensor w = weight.to(dtype);
+            targetWeight = Tensor.where(counted, safeTarget.oneHot(Math.toIntExact(classes), dtype).mul(w).sum(-1, false), zeros);
+            nll = Tensor.where(counted, picked.neg().mul(targetWeight), zeros);
+        }
+
+        Tensor smooth = null;
+        double eps = labelSmoothing;
+        long classes = 0;
+        if (eps > 0) {
+            classes = requireKnownClasses(op, logp);
+            Tensor perClass = weight == null ? classesLast : classesLast.mul(weight.to(dtype));
+            smooth = Tensor.where(counted, perClass.sum(-1, false).neg(), zeros);
+        }
+
+        Tensor out = switch (reduction) {
+            case NONE -> {
+                Tensor l = smooth == null ? nll : nll.mul(1 - eps).add(smooth.mul(eps / classes));
+                yield unbatched ? l.squeeze(0) : l;
+            }
+            case SUM -> smooth == null ? nll.sum() : nll.sum().mul(1 - eps).add(smooth.sum().mul(eps / classes));
+            case MEAN -> {
+                Tensor total = targetWeight.sum();
+                Tensor mean = nll.sum().div(total);
+                yield smooth == null ? mean : mean.mul(1 - eps).add(smooth.sum().div(total).mul(eps / classes));
+            }
+        };
+        return out;
+    }
+
+    private static Tensor probabilityCrossEntropy(String op, Tensor logp, Tensor target, Tensor weight,
+                                                  double labelSmoothing, Reduction reduction, int classDim) {
+        if (!dimsMatch(logp.shape(), target.shape())) {
+            throw new IllegalArgumentException(op + ": floating targets are class probabilities and must have the input's shape "
+                    + logp.shape() + ", got " + target.shape() + "; for class indices pass an INT64 tensor of shape "
+                    + (logp.rank() == 1 ? "[]" : logp.shape().drop(1).toString()));
+        }
+        Tensor p = target.to(logp.dtype());
+        if (labelSmoothing > 0) {
+            long classes = requireKnownClasses(op, logp.rank() == 1 ? logp.unsqueeze(0) : logp);
+            p = p.mul(1 - labelSmoothing).add(labelSmoothing / classes);
+        }
+        Tensor terms = logp.mul(p);
+        if (weight != null) {
+            terms = terms.mul(classWeightForBroadcast(weight.to(logp.dtype()), logp.rank(), classDim));
+        }
+        Tensor perSample = terms.sum(classDim, false).neg();
+        return reduce(perSample, reduction);
+    }
+
+    /**
+     * Binary cross-entropy on logits, mean over all elements: {@code max(x,0) - x*y + log1p(exp(-|x|))},
+     * computed stably.
+     */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target) {
+        return binaryCrossEntropyWithLogits(input, target, null, null, Reduction.MEAN);
+    }
+
+    /** Binary cross-entropy on logits with the given reduction. */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Reduction reduction) {
+        return binaryCrossEntropyWithLogits(input, target, null, null, reduction);
+    }
+
+    /** Binary cross-entropy on logits with a positive-class weight (broadcast over the input, typically {@code [C]}), or null. */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor posWeight, Reduction reduction) {
+        return binaryCrossEntropyWithLogits(input, target, null, posWeight, reduction);
+    }
+
+    /**
+     * {@code torch.nn.functional.binary_cross_entropy_with_logits}:
+     * {@code weight * ((1 - y) * x + lw * softplus(-x))} with {@code lw = 1 + (posWeight - 1) * y}
+     * ({@code lw = 1} without {@code posWeight}, which is {@code max(x,0) - x*y + log1p(exp(-|x|))}).
+     * The softplus is computed without overflow and with the exact gradient {@code sigmoid(x) - y}
+     * even at {@code x = 0}.
+     *
+     * @param input     logits
+     * @param target    probabilities in [0, 1] of the same shape
+     * @param weight    an elementwise rescaling weight broadcast over the input, or null
+     * @param posWeight a weight of positive examples broadcast over the input, or null
+     * @param reduction how to combine the elements
+     */
+    public static Tensor binaryCrossEntropyWithLogits(Tensor input, Tensor target, Tensor weight, Tensor posWeight,
+                                                      Reduction reduction) {
+        String op = "binaryCrossEntropyWithLogits";
+        checkPointwise(op, input, target);
+        Tensor y = target;
+        Tensor loss;
+        if (posWeight == null) {
+            loss = softplus(input).sub(input.mul(y));
+        } else {
+            requireFloating(op, "posWeight", posWeight);
+            checkBroadcast(op, "posWeight", posWeight, input);
+            Tensor logWeight = posWeight.sub(1).mul(y).add(1);
+            loss = y.rsub(1).mul(input).add(logWeight.mul(softplus(input.neg())));
+        }
+        if (weight != null) {
+            requireFloating(op, "weight", weight);
+            checkBroadcast(op, "weight", weight, input);
+            loss = loss.mul(weight);
+        }
+        return reduce(loss, reduction);
+    }
+
+    /**
+     * {@code torch.nn.functional.binary_cross_entropy} on probabilities:
+     * {@code -w * (y log p + (1 - y) log(1 - p))}, each log clamped to at least -100 as PyTorch does.
+     * Prefer {@link #binaryCrossEntropyWithLogits} on logits: it is stable and its gradient is exact.
+     */
+    public static Tensor binaryCrossEntropy(Tensor input, Tensor target, Tensor weight, Reduction reduction) {
+        String op = "binaryCrossEntropy";
+        checkPointwise(op, input, target);
+        Tensor logP = input.log().clampMin(-100);
+        Tensor log1mP = input.rsub(1).log().clampMin(-100);
+        Tensor loss = target.mul(logP).add(target.rsub(1).mul(log1mP)).neg();
+        if (weight != null) {
+            requireFloating(op, "weight", weight);
+            checkBroadcast(op, "weight", weight, input);
+            loss = loss.mul(weight);
+        }
+        return reduce(loss, reduction);
+    }
+
+    /** Binary cross-entropy on probabilities, mean over all elements. */
+    public static Tensor binaryCrossEntropy(Tensor input, Tensor target) {
+        return binaryCrossEntropy(input, target, null, Reduction.MEAN);
+    }
+
+    // ================================================================ helpers
+
+    private static Tensor reduce(Tensor perElement, Reduction reduction) {
+        Objects.requireNonNull(reduction, "reduction");
+        return switch (reduction) {
+            case MEAN -> perElement.mean();
+            case SUM -> perElement.sum();
+            case NONE -> perElement;
+        };
+    }
+
+    private static void checkPointwise(String op, Tensor input, Tensor target) {
+        requireFloating(op, "input", input);
+        if (!target.dtype().isFloating()) {
+            throw new IllegalArgumentException(op + ": target must be floating point like the input (" + input.dtype()
+                    + "), got " + target.dtype() + " with shape " + target.shape() + "; cast it with .to(DType.FLOAT32)");
+        }
+        if (!dimsMatch(input.shape(), target.shape())) {
+            throw new IllegalArgumentException(op + ": input shape " + input.shape() + " and target shape " + target.shape()
+                    + " differ; expected the same shape (reshape the target, e.g. [N] to [N, 1], to avoid silent broadcasting)");
+        }
+    }
+
+    private static void checkClassTargetShape(String op, Tensor logp, Tensor target) {
+        Shape expected = logp.shape().drop(1);
+        if (!dimsMatch(expected, target.shape())) {
+            throw new IllegalArgumentException(op + ": target shape " + target.shape() + " does not fit input shape "
+                    + logp.shape() + "; expected class indices of shape " + expected
+                    + " (the input without its class dimension 1)");
+        }
+    }
+
+    private static void checkWeight(String op, Tensor input, int classDim, Tensor weight) {
+        if (weight == null) {
+            return;
+        }
+        requireFloating(op, "weight", weight);
+        long classes = input.size(classDim);
+        if (weight.rank() != 1 || !dimsMatch(weight.size(0), classes)) {
+            throw new IllegalArgumentException(op + ": weight must have one value per class, shape [" + classes
+                    + "] for input " + input.shape() + ", got " + weight.shape());
+        }
+    }
+
+    private static void checkBroadcast(String op, String what, Tensor t, Tensor input) {
+        Shape joint;
+        try {
+            joint = Shapes.broadcast(op, t.shape(), input.shape());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + ": " + what + " of shape " + t.shape()
+                    + " does not broadcast to the input shape " + input.shape(), e);
+        }
+        if (!dimsMatch(joint, input.shape())) {
+            throw new IllegalArgumentException(op + ": " + what + " of shape " + t.shape()
+                    + " would enlarge the input shape " + input.shape() + "; expected a shape that broadcasts to it");
+        }
+    }
+
+    private static long requireKnownClasses(String op, Tensor logp) {
+        long classes = logp.size(1);
+        if (classes == Shape.UNKNOWN) {
+            throw new IllegalArgumentException(op + ": the number of classes (dimension 1 of " + logp.shape()
+                    + ") must be known to use class weights or label smoothing");
+        }
+        return classes;
+    }
+
+    private static Tensor moveDimToLast(Tensor t, int dim) {
+        int[] order = new int[t.rank()];
+        for (int i = 0, j = 0; i < t.rank(); i++) {
+            if (i != dim) {
+                order[j++] = i;
+            }
+        }
+        order[t.rank() - 1] = dim;
+        return t.permute(order);
+    }
+
+    private static Tensor classWeightForBroadcast(Tensor weight, int rank, int classDim) {
+        long[] shape = new long[rank - classDim];
+        Arrays.fill(shape, 1);
+        shape[0] = weight.size(0);
+        return weight.reshape(shape);
+    }
+
+    private static void requireFloating(String op, String what, Tensor t) {
+        if (!t.dtype().isFloating()) {
+            throw new IllegalArgumentException(op + ": " + what + " must be floating point, got " + t.dtype()
+                    + " with shape " + t.shape() + "; cast it with .to(DType.FLOAT32)");
+        }
+    }
+
+    private static boolean dimsMatch(long a, long b) {
+        return a == b || a == Shape.UNKNOWN || b == Shape.UNKNOWN;
+    }
+
+    private static boolean dimsMatch(Shape a, Shape b) {
+        if (a.rank() != b.rank()) {
+            return false;
+        }
+        for (int i = 0; i < a.rank(); i++) {
+            if (!dimsMatch(a.get(i), b.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

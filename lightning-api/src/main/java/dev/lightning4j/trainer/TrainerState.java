@@ -1,0 +1,73 @@
+package dev.lightning4j.trainer;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** What the Trainer knows about the run in progress: position, metrics, and whether to stop. */
+public final class TrainerState {
+    private int currentEpoch;
+    private long globalStep;
+    private boolean shouldStop;
+    private final Map<String, Double> callbackMetrics = new LinkedHashMap<>();
+    private final Map<String, Double> progressBarMetrics = new LinkedHashMap<>();
+
+    /** The epoch being run (0-based); after fit, the number of epochs completed. */
+    public int currentEpoch() {
+        return currentEpoch;
+    }
+
+    /** The number of optimizer steps taken. */
+    public long globalStep() {
+        return globalStep;
+    }
+
+    /** True once something (max steps, a callback) asked the fit to end. */
+    public boolean shouldStop() {
+        return shouldStop;
+    }
+
+    /** Asks the fit loop to stop after the current step. */
+    public void requestStop() {
+        shouldStop = true;
+    }
+
+    /** The latest value of every metric, as Lightning's {@code callback_metrics}. */
+    public Map<String, Double> callbackMetrics() {
+        return Collections.unmodifiableMap(callbackMetrics);
+    }
+
+    /** The latest values of the metrics logged with {@code progBar}. */
+    public Map<String, Double> progressBarMetrics() {
+        return Collections.unmodifiableMap(progressBarMetrics);
+    }
+
+    /** Sets the epoch (for the loops). */
+    public void setCurrentEpoch(int epoch) {
+        currentEpoch = epoch;
+    }
+
+    /** Counts an optimizer step (for the loops). */
+    public void incrementGlobalStep() {
+        globalStep++;
+    }
+
+    /** Clears position and metrics before a fit (for the loops). */
+    public void resetForFit() {
+        currentEpoch = 0;
+        globalStep = 0;
+        shouldStop = false;
+        callbackMetrics.clear();
+        progressBarMetrics.clear();
+    }
+
+    /** Records metrics, remembering those shown on the progress bar (for the loops). */
+    public void record(Map<String, Double> metrics, java.util.function.Predicate<String> progBar) {
+        callbackMetrics.putAll(metrics);
+        metrics.forEach((k, v) -> {
+            if (progBar.test(k)) {
+                progressBarMetrics.put(k, v);
+            }
+        });
+    }
+}
