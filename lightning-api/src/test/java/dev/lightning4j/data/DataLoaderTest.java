@@ -1,0 +1,78 @@
+package dev.lightning4j.data;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.lightning4j.tensor.HostArray;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class DataLoaderTest {
+    private static TensorDataset rows(int n) {
+        float[] x = new float[n * 2];
+        long[] y = new long[n];
+        for (int i = 0; i < n; i++) {
+            x[2 * i] = i;
+            x[2 * i + 1] = -i;
+            y[i] = i;
+        }
+        return TensorDataset.of(HostArray.of(x, n, 2), HostArray.of(y, n));
+    }
+
+    private static List<long[]> epoch(DataLoader loader, int epoch) {
+        List<long[]> out = new ArrayList<>();
+        Iterator<HostBatch> it = loader.iterator(epoch, 99, 0);
+        while (it.hasNext()) {
+            out.add(it.next().fields().get("target").toLongArray());
+        }
+        return out;
+    }
+
+    @Test
+    void batchesInOrderWithASmallerLastBatch() {
+        DataLoader loader = DataLoader.builder(rows(10)).batchSize(4).build();
+        assertThat(loader.numBatches()).isEqualTo(3);
+        List<long[]> batches = epoch(loader, 0);
+        assertThat(batches.get(0)).containsExactly(0, 1, 2, 3);
+        assertThat(batches.get(2)).containsExactly(8, 9);
+        HostBatch first = loader.iterator(0, 0, 0).next();
+        assertThat(first.fields().get("input").toFloatArray()).containsExactly(0, 0, 1, -1, 2, -2, 3, -3);
+    }
+
+    @Test
+    void dropLastDropsTheIncompleteBatch() {
+        DataLoader loader = DataLoader.builder(rows(10)).batchSize(4).dropLast(true).build();
+        assertThat(loader.numBatches()).isEqualTo(2);
+        assertThat(epoch(loader, 0)).hasSize(2);
+    }
+
+    @Test
+    void shufflingIsSeededPerEpochAndVisitsEveryExampleOnce() {
+        DataLoader loader = DataLoader.builder(rows(50)).batchSize(8).shuffle(true).seed(3).build();
+        long[] e0 = epoch(loader, 0).stream().flatMapToLong(Arrays::stream).toArray();
+        long[] e0again = epoch(loader, 0).stream().flatMapToLong(Arrays::stream).toArray();
+        long[] e1 = epoch(loader, 1).stream().flatMapToLong(Arrays::stream).toArray();
+        assertThat(e0).isEqualTo(e0again);
+        assertThat(e0).isNotEqualTo(e1);
+        assertThat(Arrays.stream(e0).sorted().toArray()).isEqualTo(java.util.stream.LongStream.range(0, 50).toArray());
+    }
+
+    @Test
+    void resumingMidEpochYieldsTheRemainingBatches() {
+        DataLoader loader = DataLoader.builder(rows(20)).batchSize(4).shuffle(true).build();
+        List<long[]> all = epoch(loader, 2);
+        Iterator<HostBatch> rest = loader.iterator(2, 99, 3);
+        assertThat(rest.next().fields().get("target").toLongArray()).isEqualTo(all.get(3));
+    }
+
+    @Test
+    void mismatchedFieldsAreNamed() {
+        assertThatThrownBy(() -> TensorDataset.of(HostArray.of(new float[6], 3, 2), HostArray.of(new float[2], 2)))
+                .hasMessageContaining("field 'target' has 2 rows; expected 3");
+        assertThatThrownBy(() -> DataLoader.builder(rows(3)).batchSize(0))
+                .hasMessageContaining("batchSize must be positive");
+    }
+}
