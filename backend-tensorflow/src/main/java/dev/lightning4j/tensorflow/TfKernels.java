@@ -1,0 +1,613 @@
+package dev.lightning4j.tensorflow;
+
+import dev.lightning4j.backend.Kernels;
+import dev.lightning4j.backend.NativeTensor;
+import dev.lightning4j.tensor.DType;
+import dev.lightning4j.tensor.Device;
+import dev.lightning4j.tensor.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+import org.tensorflow.Operation;
+import org.tensorflow.OperationBuilder;
+import org.tensorflow.Output;
+import org.tensorflow.Tensor;
+import org.tensorflow.proto.DataType;
+import org.tensorflow.types.TInt32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The primitive ops on TensorFlow, with PyTorch semantics. Each op is built in the calling context
+ * (the current trace, else eager) through a {@link Call}, which frees an eager composite's
+ * intermediates as soon as its result exists. Every op that PyTorch differentiates uses only TF ops
+ * with registered gradients; those without one (Ceil) are composed from ones that have it.
+ */
+final class TfKernels implements Kernels {
+    private final TensorFlowBackend backend;
+
+    TfKernels(TensorFlowBackend backend) {
+        this.backend = backend;
+    }
+
+    /** One kernel invocation: its context, the inputs it maps, and the eager intermediates to free. */
+    private final class Call implements AutoCloseable {
+        final Env env;
+        private final List<Operation> temps;
+        private Operation result;
+
+        Call() {
+            env = backend.env();
+            temps = env.isEager() ? new ArrayList<>(4) : null;
+        }
+
+        /** {@code x} as an input in this context (eager tensors are lifted into a trace as constants). */
+        Output<?> in(NativeTensor x) {
+            TfTensor t = backend.tf(x);
+            if (env instanceof Trace trace) {
+                return trace.input(t);
+            }
+            if (!t.isEager()) {
+                throw new IllegalStateException("a tensor from " + t.env().describe()
+                        + " was used outside that step; a traced tensor has no value outside its step, return it from the step instead");
+            }
+            return t.output();
+        }
+
+        Output<?> op(String type, Consumer<OperationBuilder> setup) {
+            Operation o = env.build(type, setup);
+            if (temps != null) {
+                temps.add(o);
+            }
+            return o.output(0);
+        }
+
+        Output<?> op(String type, Output<?>... inputs) {
+            return op(type, b -> {
+                for (Output<?> i : inputs) {
+                    b.addInput(i);
+                }
+            });
+        }
+
+        Output<?> constant(Tensor t) {
+            Output<?> o = env.constant(t);
+            if (temps != null) {
+                temps.add(o.op());
+            }
+            return o;
+        }
+
+        Output<?> i64(long... values) {
+            try (Tensor t = TInt64.vectorOf(values)) {
+                return constant(t);
+            }
+        }
+
+        Output<?> i32(int... values) {
+            try (Tensor t = TInt32.vectorOf(values)) {
+                return constant(t);
+            }
+        }
+
+        Output<?> i32Scalar(int value) {
+            try (Tensor t = TInt32.scalarOf(value)) {
+                return constant(t);
+            }
+        }
+
+        Output<?> scalar(double value, DType dtype) {
+            try (Tensor t = TfTypes.scalarTf(value, dtype)) {
+                return constant(t);
+            }
+        }
+
+        /** The shape of {@code x} as an INT64 vector: a constant when static, else a Shape op. */
+        Output<?> shapeOf(Output<?> x, Shape s) {
+            if (s.isKnown()) {
+                return i64(s.dims());
+            }
+            return op("Shape", b -> b.addInput(x).setAttr("out_type", DataType.DT_INT64));
+        }
+
+        NativeTensor done(Output<?> out) {
+            result = out.op();
+            return backend.ownEager(new TfTensor(out, env));
+        }
+
+        @Override
+        public void close() {
+            if (temps != null) {
+                for (Operation o : temps) {
+                    if (o != result) {
+                        EagerRelease.release(o);
+                    }
+                }
+            }
+        }
+    }
+
+    private static String describe(NativeTensor x) {
+        return x.dtype() + " " + x.shape();
+    }
+
+    // ------------------------------------------------------------------ elementwise
+
+    @Override
+    public NativeTensor unary(UnaryOp op, NativeTensor x) {
+        try (Call c = new Call()) {
+            Output<?> in = c.in(x);
+            DType dt = x.dtype();
+            Output<?> out = switch (op) {
+                case NEG -> c.op("Neg", in);
+                case ABS -> c.op("Abs", in);
+                case EXP -> c.op("Exp", in);
+                case LOG -> c.op("Log", in);
+                case LOG1P -> c.op("Log1p", in);
+                case SQRT -> c.op("Sqrt", in);
+                case RSQRT -> c.op("Rsqrt", in);
+                case SQUARE -> c.op("Square", in);
+                case RELU -> c.op("Relu", in);
+                case SIGMOID -> c.op("Sigmoid", in);
+                case TANH -> c.op("Tanh", in);
+                case GELU -> {
+                    // Exact GELU as PyTorch's default: x * 0.5 * (1 + erf(x / sqrt(2))).
+                    Output<?> e = c.op("Erf", c.op("Mul", in, c.scalar(1 / Math.sqrt(2), dt)));
+                    yield c.op("Mul", c.op("Mul", in, c.scalar(0.5, dt)), c.op("AddV2", e, c.scalar(1, dt)));
+                }
+                case SIGN -> c.op("Sign", in);
+                case FLOOR -> c.op("Floor", in);
+                // Ceil has no registered gradient in TF's C++ registry; -floor(-x) is equal and differentiable (zero grad, as in PyTorch).
+                case CEIL -> c.op("Neg", c.op("Floor", c.op("Neg", in)));
+                case SIN -> c.op("Sin", in);
+                case COS -> c.op("Cos", in);
+                case ERF -> c.op("Erf", in);
+                case LOGICAL_NOT -> c.op("LogicalNot", in);
+            };
+            return c.done(out);
+        } catch (RuntimeException e) {
+            throw fail(op.name().toLowerCase(), e, x);
+        }
+    }
+
+    @Override
+    public NativeTensor binary(BinaryOp op, NativeTensor a, NativeTensor b) {
+        try (Call c = new Call()) {
+            Output<?> x = c.in(a);
+            Output<?> y = c.in(b);
+            boolean bool = a.dtype() == DType.BOOL;
+            String type = switch (op) {
+                case ADD -> bool ? "LogicalOr" : "AddV2";
+                case SUB -> "Sub";
+                case MUL -> bool ? "LogicalAnd" : "Mul";
+                case DIV -> "RealDiv";
+                case POW -> "Pow";
+                case MAXIMUM -> bool ? "LogicalOr" : "Maximum";
+                case MINIMUM -> bool ? "LogicalAnd" : "Minimum";
+                case EQ -> "Equal";
+                case NE -> "NotEqual";
+                case LT -> "Less";
+                case LE -> "LessEqual";
+                case GT -> "Greater";
+                case GE -> "GreaterEqual";
+                case LOGICAL_AND -> "LogicalAnd";
+                case LOGICAL_OR -> "LogicalOr";
+            };
+            return c.done(c.op(type, x, y));
+        } catch (RuntimeException e) {
+            throw fail(op.name().toLowerCase(), e, a, b);
+        }
+    }
+
+    @Override
+    public NativeTensor scalar(double value, DType dtype, Device device) {
+        try (Call c = new Call()) {
+            Output<?> s = c.scalar(value, dtype);
+            return c.done(s);
+        }
+    }
+
+    @Override
+    public NativeTensor full(Shape shape, double value, DType dtype, Device device) {
+        if (!shape.isKnown()) {
+            throw new IllegalArgumentException("full: shape " + shape + " has unknown dimensions; use fullLike for a dynamic shape");
+        }
+        try (Call c = new Call()) {
+            if (shape.rank() == 0) {
+                return c.done(c.scalar(value, dtype));
+            }
+            return c.done(c.op("Fill", c.i64(shape.dims()), c.scalar(value, dtype)));
+        }
+    }
+
+    @Override
+    public NativeTensor fullLike(NativeTensor like, double value, DType dtype) {
+        try (Call c = new Call()) {
+            Shape s = like.shape();
+            if (s.rank() == 0) {
+                return c.done(c.op("Identity", c.scalar(value, dtype)));
+            }
+            // A Shape op (not a constant) when the batch dimension is unknown, so the graph follows the batch.
+            Output<?> dims = s.isKnown() ? c.i64(s.dims()) : c.shapeOf(c.in(like), s);
+            return c.done(c.op("Fill", dims, c.scalar(value, dtype)));
+        }
+    }
+
+    // ------------------------------------------------------------------ reductions
+
+    @Override
+    public NativeTensor reduce(ReduceOp op, NativeTensor x, int[] dims, boolean keepDim) {
+        try (Call c = new Call()) {
+            Output<?> in = c.in(x);
+            int rank = x.shape().rank();
+            int[] axes = dims.length == 0 ? range(rank) : dims;
+            Output<?> axis = c.i32(axes);
+            DType dt = x.dtype();
+            String type;
+            switch (op) {
+                case SUM -> {
+                    type = "Sum";
+                    if (dt == DType.BOOL || dt == DType.INT32) {
+                        in = cast(c, in, DType.INT64); // PyTorch sums integers and bools as int64
+                    }
+                }
+                case MEAN -> type = "Mean";
+                case MAX -> type = dt == DType.BOOL ? "Any" : "Max";
+                case MIN -> type = dt == DType.BOOL ? "All" : "Min";
+                default -> throw new IllegalArgumentException(op.name());
+            }
+            Output<?> input = in;
+            return c.done(c.op(type, b -> b.addInput(input).addInput(axis).setAttr("keep_dims", keepDim)));
+        } catch (RuntimeException e) {
+            throw fail(op.name().toLowerCase() + " over " + Arrays.toString(dims), e, x);
+        }
+    }
+
+    @Override
+    public NativeTensor argReduce(ArgReduceOp op, NativeTensor x, int dim, boolean keepDim) {
+        try (Call c = new Call()) {
+            Output<?> in = c.in(x);
+            if (x.dtype() == DType.BOOL) {
+                in = cast(c, in, DType.INT32);
+            }
+            Output<?> input = in;
+            Output<?> axis = c.i32Scalar(dim);
+            Output<?> r = c.op(op == ArgReduceOp.ARGMAX ? "ArgMax" : "ArgMin",
+                    b -> b.addInput(input).addInput(axis).setAttr("output_type", DataType.DT_INT64));
+            // ArgMax has no gradient function; StopGradient marks the integer result as a dead end for backprop.
+            r = c.op("StopGradient", r);
+            if (keepDim) {
+                r = c.op("ExpandDims", r, c.i32Scalar(dim));
+            }
+            return c.done(r);
+        } catch (RuntimeException e) {
+            throw fail(op.name().toLowerCase() + " over " + dim, e, x);
+        }
+    }
+
+    // ------------------------------------------------------------------ linear algebra and nn
+
+    @Override
+    public NativeTensor matmul(NativeTensor a, NativeTensor b) {
+        try (Call c = new Call()) {
+            Output<?> x = c.in(a);
+            Output<?> y = c.in(b);
+            boolean plain = a.shape().rank() == 2 && b.shape().rank() == 2 && a.dtype().isFloating();
+            return c.done(c.op(plain ? "MatMul" : "BatchMatMulV2", x, y));
+        } catch (RuntimeException e) {
+            throw fail("matmul", e, a, b);
+        }
+    }
+
+    @Override
+    public NativeTensor softmax(NativeTensor x, int dim) {
+        return lastDimOp("Softmax", x, dim);
+    }
+
+    @Override
+    public NativeTensor logSoftmax(NativeTensor x, int dim) {
+        return lastDimOp("LogSoftmax", x, dim);
+    }
+
+    /** TF's softmax ops work on the last dimension: swap {@code dim} there and back (a swap is its own inverse). */
+    private NativeTensor lastDimOp(String type, NativeTensor x, int dim) {
+        try (Call c = new Call()) {
+            Output<?> in = c.in(x);
+            int rank = x.shape().rank();
+            if (dim == rank - 1) {
+                return c.done(c.op(type, in));
+            }
+            int[] perm = range(rank);
+            perm[dim] = rank - 1;
+            perm[rank - 1] = dim;
+            Output<?> p = c.i32(perm);
+            return c.done(c.op("Transpose", c.op(type, c.op("Transpose", in, p)), p));
+        } catch (RuntimeException e) {
+            throw fail(type + " over " + dim, e, x);
+        }
+    }
+
+    // ------------------------------------------------------------------ shapes
+
+    @Override
+    public NativeTensor reshape(NativeTensor x, long[] shape) {
+        try (Call c = new Call()) {
+            return c.done(c.op("Reshape", c.in(x), c.i64(shape)));
+        } catch (RuntimeException e) {
+            throw fail("reshape to " + Arrays.toString(shape), e, x);
+        }
+    }
+
+    @Override
+    public NativeTensor permute(NativeTensor x, int[] dims) {
+        try (Call c = new Call()) {
+            return c.done(c.op("Transpose", c.in(x), c.i32(dims)));
+        } catch (RuntimeException e) {
+            throw fail("permute " + Arrays.toString(dims), e, x);
+        }
+    }
+
+    @Override
+    public NativeTensor squeeze(NativeTensor x, int dim) {
+        try (Call c = new Call()) {
+            Output<?> in = c.in(x);
+            return c.done(c.op("Squeeze", b -> b.addInput(in).setAttr("squeeze_dims", new long[] {dim})));
+        } catch (RuntimeException e) {
+            throw fail("squeeze " + dim, e, x);
+        }
+    }
+
+    @Override
+    public NativeTensor unsqueeze(NativeTensor x, int dim) {
+        try (Call c = new Call()) {
+            return c.done(c.op("ExpandDims", c.in(x), c.i32Scalar(dim)));
+        } catch (RuntimeException e) {
+            throw fail("unsqueeze " + dim, e, x);
+        }
+    }
+
+    @Override
+    public NativeTensor concat(List<NativeTensor> xs, int dim) {
+        try (Call c = new Call()) {
+            Output<?>[] ins = inputs(c, xs);
+            Output<?> axis = c.i32Scalar(dim);
+            return c.done(c.op("ConcatV2", b -> b.addInputList(ins).addInput(axis)));
+        } catch (RuntimeException e) {
+            throw fail("concat along " + dim, e, xs.toArray(NativeTensor[]::new));
+        }
+    }
+
+    @Override
+    public NativeTensor stack(List<NativeTensor> xs, int dim) {
+        try (Call c = new Call()) {
+            Output<?>[] ins = inputs(c, xs);
+            return c.done(c.op("Pack", b -> b.addInputList(ins).setAttr("axis", (long) dim)));
+        } catch (RuntimeException e) {
+            throw fail("stack along " + dim, e, xs.toArray(NativeTensor[]::new));
+        }
+    }
+
+    private static Output<?>[] inputs(Call c, List<NativeTensor> xs) {
+        Output<?>[] ins = new Output<?>[xs.size()];
+        for (int i = 0; i < ins.length; i++) {
+            ins[i] = c.in(xs.get(i));
+        }
+        return ins;
+    }
+
+    @Override
+    public NativeTensor slice(NativeTensor x, int dim, long start, long end, long step) {
+        try (Call c = new Call()) {
+            Output<?> in = c.in(x);
+            int rank = x.shape().rank();
+            // INT32 indices: TF's StridedSliceGrad takes its shape from an INT32 Shape op and rejects INT64
+            // begin/end. Clamping to the int range keeps the meaning, as StridedSlice clamps anyway.
+            int[] begin = new int[rank];
+            int[] stop = new int[rank];
+            int[] strides = new int[rank];
+            Arrays.fill(strides, 1);
+            // Every other dimension is taken whole through the masks, so unknown sizes need no Shape op.
+            long allButDim = ((1L << rank) - 1) & ~(1L << dim);
+            long endMask = allButDim;
+            begin[dim] = clampToInt(start);
+            strides[dim] = clampToInt(step);
+            if (end == Long.MAX_VALUE) {
+                endMask |= 1L << dim;
+            } else {
+                stop[dim] = clampToInt(end);
+            }
+            long em = endMask;
+            Output<?> bo = c.i32(begin);
+            Output<?> eo = c.i32(stop);
+            Output<?> so = c.i32(strides);
+            return c.done(c.op("StridedSlice", b -> b.addInput(in).addInput(bo).addInput(eo).addInput(so)
+                    .setAttr("begin_mask", allButDim).setAttr("end_mask", em)));
+        } catch (RuntimeException e) {
+            throw fail("slice dim " + dim + " [" + start + ":" + end + ":" + step + "]", e, x);
+        }
+    }
+
+    @Override
+    public NativeTensor gather(NativeTensor x, int dim, NativeTensor index) {
+        // torch.gather: out[i0..ik] = x[i0.., index[i0..ik] at dim, ..ik]. Built as GatherNd over full
+        // coordinates (an iota per dimension, the index at dim), which TF differentiates via ScatterNd.
+        try (Call c = new Call()) {
+            Output<?> params = c.in(x);
+            Output<?> idx = c.in(index);
+            Shape is = index.shape();
+            int rank = is.rank();
+            Output<?> idxShape = c.shapeOf(idx, is);
+            Output<?>[] coords = new Output<?>[rank];
+            for (int a = 0; a < rank; a++) {
+                if (a == dim) {
+                    coords[a] = idx;
+                    continue;
+                }
+                Output<?> n;
+                if (is.get(a) != Shape.UNKNOWN) {
+                    try (Tensor t = TInt64.scalarOf(is.get(a))) {
+                        n = c.constant(t);
+                    }
+                } else {
+                    Output<?> bo = c.i64(a);
+                    Output<?> eo = c.i64(a + 1);
+                    Output<?> so = c.i64(1);
+                    n = c.op("StridedSlice", b -> b.addInput(idxShape).addInput(bo).addInput(eo).addInput(so)
+                            .setAttr("shrink_axis_mask", 1L));
+                }
+                Output<?> iota;
+                try (Tensor zero = TInt64.scalarOf(0); Tensor one = TInt64.scalarOf(1)) {
+                    iota = c.op("Range", c.constant(zero), n, c.constant(one));
+                }
+                long[] view = new long[rank];
+                Arrays.fill(view, 1);
+                view[a] = -1;
+                coords[a] = c.op("BroadcastTo", c.op("Reshape", iota, c.i64(view)), idxShape);
+            }
+            Output<?> indices = c.op("Pack", b -> b.addInputList(coords).setAttr("axis", (long) rank));
+            return c.done(c.op("GatherNd", params, indices));
+        } catch (RuntimeException e) {
+            throw fail("gather along " + dim, e, x, index);
+        }
+    }
+
+    @Override
+    public NativeTensor indexSelect(NativeTensor x, int dim, NativeTensor index) {
+        try (Call c = new Call()) {
+            return c.done(c.op("GatherV2", c.in(x), c.in(index), c.i32Scalar(dim)));
+        } catch (RuntimeException e) {
+            throw fail("indexSelect along " + dim, e, x, index);
+        }
+    }
+
+    @Override
+    public NativeTensor oneHot(NativeTensor index, int numClasses, DType dtype) {
+        try (Call c = new Call()) {
+            Output<?> in = c.in(index);
+            Output<?> depth = c.i32Scalar(numClasses);
+            Output<?> on = c.scalar(1, dtype);
+            Output<?> off = c.scalar(0, dtype);
+            return c.done(c.op("OneHot", b -> b.addInput(in).addInput(depth).addInput(on).addInput(off).setAttr("axis", -1L)));
+        } catch (RuntimeException e) {
+            throw fail("oneHot with " + numClasses + " classes", e, index);
+        }
+    }
+
+    @Override
+    public NativeTensor where(NativeTensor cond, NativeTensor a, NativeTensor b) {
+        try (Call c = new Call()) {
+            return c.done(c.op("SelectV2", c.in(cond), c.in(a), c.in(b)));
+        } catch (RuntimeException e) {
+            throw fail("where", e, cond, a, b);
+        }
+    }
+
+    @Override
+    public NativeTensor cast(NativeTensor x, DType dtype) {
+        try (Call c = new Call()) {
+            Output<?> in = c.in(x);
+            if (x.dtype() == dtype) {
+                return c.done(c.op("Identity", in));
+            }
+            return c.done(cast(c, in, dtype));
+        } catch (RuntimeException e) {
+            throw fail("cast to " + dtype, e, x);
+        }
+    }
+
+    private static Output<?> cast(Call c, Output<?> in, DType dtype) {
+        return c.op("Cast", b -> b.addInput(in).setAttr("DstT", TfTypes.dataType(dtype)));
+    }
+
+    @Override
+    public NativeTensor broadcastTo(NativeTensor x, long[] shape) {
+        try (Call c = new Call()) {
+            Output<?> in = c.in(x);
+            // INT32 shapes: TF's BroadcastTo gradient compares the target with an INT32 Shape op and
+            // fails on an INT64 target ("Inconsistent values for attr 'T'").
+            boolean known = Arrays.stream(shape).allMatch(d -> d >= 0);
+            Output<?> target;
+            if (known) {
+                target = c.i32(Arrays.stream(shape).mapToInt(Math::toIntExact).toArray());
+            } else {
+                // Unknown target dimensions are the input's own (unknown) ones: read them from its Shape op.
+                Output<?> own = c.op("Shape", b -> b.addInput(in).setAttr("out_type", DataType.DT_INT32));
+                int offset = shape.length - x.shape().rank();
+                Output<?>[] parts = new Output<?>[shape.length];
+                for (int i = 0; i < shape.length; i++) {
+                    if (shape[i] >= 0) {
+                        parts[i] = c.i32(Math.toIntExact(shape[i]));
+                    } else {
+                        int j = i - offset;
+                        parts[i] = c.op("StridedSlice", own, c.i32(j), c.i32(j + 1), c.i32(1));
+                    }
+                }
+                Output<?> axis = c.i32Scalar(0);
+                target = c.op("ConcatV2", b -> b.addInputList(parts).addInput(axis));
+            }
+            return c.done(c.op("BroadcastTo", in, target));
+        } catch (RuntimeException e) {
+            throw fail("broadcastTo " + Arrays.toString(shape), e, x);
+        }
+    }
+
+    @Override
+    public NativeTensor stopGradient(NativeTensor x) {
+        try (Call c = new Call()) {
+            return c.done(c.op("StopGradient", c.in(x)));
+        }
+    }
+
+    @Override
+    public NativeTensor dropout(NativeTensor x, double p) {
+        try (Call c = new Call()) {
+            Output<?> in = c.in(x);
+            DType dt = x.dtype();
+            long[] seeds = backend.nextSeeds();
+            Output<?> shape = c.shapeOf(in, x.shape());
+            Output<?> u;
+            if (c.env.isEager()) {
+                // Eager TF caches kernels by attributes, so a stateful op would continue its old stream after
+                // manualSeed; the stateless op makes the mask a pure function of (seed, call number).
+                Output<?> seed = c.i64(seeds[0], seeds[1]);
+                u = c.op("StatelessRandomUniform", b -> b.addInput(shape).addInput(seed).setAttr("dtype", TfTypes.dataType(dt)));
+            } else {
+                // In a graph a stateful op draws a fresh mask on every run, reproducibly from the seed at trace time.
+                u = c.op("RandomUniform", b -> b.addInput(shape).setAttr("dtype", TfTypes.dataType(dt))
+                        .setAttr("seed", seeds[0]).setAttr("seed2", seeds[1]));
+            }
+            Output<?> keep = cast(c, c.op("GreaterEqual", u, c.scalar(p, dt)), dt);
+            Output<?> mask = c.op("StopGradient", c.op("Mul", keep, c.scalar(1 / (1 - p), dt)));
+            return c.done(c.op("Mul", in, mask));
+        } catch (RuntimeException e) {
+            throw fail("dropout(" + p + ")", e, x);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static int clampToInt(long v) {
+        return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, v));
+    }
+
+    private static int[] range(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = i;
+        }
+        return r;
+    }
+
+    /** Adds the op, shapes and dtypes to a TF error, which otherwise names only graph nodes. */
+    private static RuntimeException fail(String op, RuntimeException e, NativeTensor... xs) {
+        if (e instanceof IllegalStateException && e.getMessage() != null && e.getMessage().contains("tensor")) {
+            return e; // already ours and explicit
+        }
+        StringBuilder sb = new StringBuilder("TensorFlow ").append(op).append(" failed for ");
+        for (int i = 0; i < xs.length; i++) {
+            sb.append(i > 0 ? ", " : "").append(describe(xs[i]));
+        }
+        sb.append(": ").append(e.getMessage());
+        return new IllegalArgumentException(sb.toString(), e);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.lightning4j.tensorflow;
+
+import dev.lightning4j.tensor.DType;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.DoubleSupplier;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operation;
+import org.tensorflow.Output;
+import org.tensorflow.op.Scope;
+
+/**
+ * One tracing of a step function into the backend's graph, under its own name scope. It records
+ * what a run must feed (placeholders, per-run scalars) and which assignments it must execute, and
+ * gives variables eager-like semantics within the trace.
+ */
+final class Trace extends Env {
+
+    /** A scalar fed from a supplier on every run. */
+    record ScalarFeed(String key, Output<?> placeholder, DType dtype, DoubleSupplier value) {
+    }
+
+    private final Graph graph;
+    private final String stepName;
+    private final Scope scope;
+    /** The current value of each variable in this trace: its read op, or the last assigned value. */
+    private final Map<TfVariable, TfTensor> values = new IdentityHashMap<>();
+    /** The one ReadVariableOp per variable, which later assignments must follow. */
+    private final Map<TfVariable, Operation> readOps = new IdentityHashMap<>();
+    private final Map<TfVariable, Operation> lastAssign = new IdentityHashMap<>();
+    private final List<GraphOperation> assigns = new ArrayList<>();
+    private final Map<TfTensor, TfTensor> lifted = new IdentityHashMap<>();
+    private final List<ScalarFeed> scalars = new ArrayList<>();
+    private final Set<String> scalarKeys = new HashSet<>();
+    private int gradientCount;
+
+    Trace(Graph graph, String stepName, Scope scope) {
+        this.graph = graph;
+        this.stepName = stepName;
+        this.scope = scope;
+    }
+
+    @Override
+    Scope scope() {
+        return scope;
+    }
+
+    @Override
+    boolean isEager() {
+        return false;
+    }
+
+    @Override
+    String describe() {
+        return "traced step '" + stepName + "'";
+    }
+
+    String stepName() {
+        return stepName;
+    }
+
+    Graph graph() {
+        return graph;
+    }
+
+    /** {@code t} as an output of this graph: eager values become constants (once per trace). */
+    Output<?> input(TfTensor t) {
+        if (t.env() == this) {
+            return t.output();
+        }
+        if (t.isEager()) {
+            TfTensor c = lifted.get(t);
+            if (c == null) {
+                // asTensor() resolves the eager handle; Const copies it into the graph definition.
+                c = new TfTensor(constant(t.output().asTensor()), this);
+                lifted.put(t, c);
+            }
+            return c.output();
+        }
+        throw new IllegalStateException("a tensor from " + t.env().describe() + " was used while tracing step '"
+                + stepName + "'; tensors computed inside a step cannot be kept across steps or steps "
+                + "(return them as outputs, or keep a Variable instead)");
+    }
+
+    /** The variable's value in this trace. */
+    TfTensor read(TfVariable v) {
+        TfTensor t = values.get(v);
+        if (t == null) {
+            Operation read = build("ReadVariableOp",
+                    b -> b.addInput(v.handle()).setAttr("dtype", TfTypes.dataType(v.dtype())));
+            readOps.put(v, read);
+            t = new TfTensor(read.output(0), this);
+            values.put(v, t);
+        }
+        return t;
+    }
+
+    /** Records {@code v := value}, ordered after this trace's read of {@code v} and its earlier assignments. */
+    void assign(TfVariable v, TfTensor value) {
+        Output<?> in = input(value);
+        Operation read = readOps.get(v);
+        Operation previous = lastAssign.get(v);
+        GraphOperation op = (GraphOperation) build("AssignVariableOp", b -> {
+            b.addInput(v.handle()).addInput(in).setAttr("dtype", TfTypes.dataType(v.dtype()));
+            if (read != null) {
+                b.addControlInput(read);
+            }
+            if (previous != null) {
+                b.addControlInput(previous);
+            }
+        });
+        lastAssign.put(v, op);
+        assigns.add(op);
+        values.put(v, value.env() == this ? value : new TfTensor(in, this));
+    }
+
+    ScalarFeed scalar(String key, DType dtype, DoubleSupplier value) {
+        if (!scalarKeys.add(key)) {
+            throw new IllegalArgumentException("step '" + stepName + "': scalar key '" + key
+                    + "' is used twice; each StepContext.scalar needs its own key");
+        }
+        Output<?> ph = build("Placeholder", b -> b.setAttr("dtype", TfTypes.dataType(dtype))
+                .setAttr("shape", org.tensorflow.ndarray.Shape.scalar())).output(0);
+        ScalarFeed f = new ScalarFeed(key, ph, dtype, value);
+        scalars.add(f);
+        return f;
+    }
+
+    /** A unique prefix for one gradient computation. */
+    String gradientPrefix() {
+        return scope.makeOpName("gradients" + (gradientCount++));
+    }
+
+    List<GraphOperation> assigns() {
+        return assigns;
+    }
+
+    List<ScalarFeed> scalars() {
+        return scalars;
+    }
+}

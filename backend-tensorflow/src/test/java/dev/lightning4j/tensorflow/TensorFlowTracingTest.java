@@ -1,0 +1,317 @@
+package dev.lightning4j.tensorflow;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.lightning4j.backend.Backend;
+import dev.lightning4j.backend.Backends;
+import dev.lightning4j.backend.CompiledStep;
+import dev.lightning4j.backend.Gradients;
+import dev.lightning4j.backend.StepFunction;
+import dev.lightning4j.backend.TensorScope;
+import dev.lightning4j.backend.Variable;
+import dev.lightning4j.tensor.DType;
+import dev.lightning4j.tensor.Device;
+import dev.lightning4j.tensor.HostArray;
+import dev.lightning4j.tensor.Shape;
+import dev.lightning4j.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** Tracing, variables and per-run behaviour specific to the TensorFlow graph backend, on the real engine. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TensorFlowTracingTest {
+    private TensorFlowBackend backend;
+
+    @BeforeAll
+    void create() {
+        backend = new TensorFlowBackend();
+    }
+
+    @AfterAll
+    void close() {
+        backend.close();
+    }
+
+    private Variable variable(String name, float[] values, long... shape) {
+        return backend.newVariable(name, HostArray.of(values, shape), true, Device.cpu());
+    }
+
+    private Tensor read(Variable v) {
+        return Tensor.wrap(backend, v.read());
+    }
+
+    @Test
+    void linearRegressionTrainsToHandComputedWeights() {
+        float[] xs = {1, 2, 2, 0, 0, 1, 3, 1};   // [4, 2]
+        float[] ys = {5, 4, 1, 7};               // y = 1*x0 + 2*x1 + 0... roughly
+        double lr = 0.05;
+        try (Variable w = variable("w", new float[] {0, 0}, 2, 1);
+                Variable b = variable("b", new float[] {0}, 1);
+                CompiledStep step = backend.compile("train", Device.cpu(), (ctx, in) -> {
+                    Tensor x = in.get("x");
+                    Tensor y = in.get("y");
+                    Tensor rate = ctx.scalar("lr", DType.FLOAT32, () -> lr);
+                    Gradients g = ctx.valueAndGrad(
+                            () -> x.matmul(read(w)).add(read(b)).sub(y).square().mean(), List.of(w, b));
+                    w.assign(read(w).sub(g.grads().get(0).mul(rate)).nativeTensor());
+                    b.assign(read(b).sub(g.grads().get(1).mul(rate)).nativeTensor());
+                    return Map.of("loss", g.value());
+                })) {
+            Map<String, HostArray> batch = Map.of("x", HostArray.of(xs, 4, 2), "y", HostArray.of(ys, 4, 1));
+            // The same SGD by hand, in double precision.
+            double[] hw = {0, 0};
+            double hb = 0;
+            List<Double> losses = new ArrayList<>();
+            for (int it = 0; it < 20; it++) {
+                double loss = 0;
+                double[] gw = {0, 0};
+                double gb = 0;
+                for (int i = 0; i < 4; i++) {
+                    double err = xs[2 * i] * hw[0] + xs[2 * i + 1] * hw[1] + hb - ys[i];
+                    loss += err * err / 4;
+                    gw[0] += 2 * err * xs[2 * i] / 4;
+                    gw[1] += 2 * err * xs[2 * i + 1] / 4;
+                    gb += 2 * err / 4;
+                }
+                double tfLoss = step.run(batch).get("loss").item();
+                assertThat(tfLoss).isCloseTo(loss, within(1e-4 * Math.max(1, loss)));
+                losses.add(tfLoss);
+                hw[0] -= lr * gw[0];
+                hw[1] -= lr * gw[1];
+                hb -= lr * gb;
+            }
+            assertThat(losses.get(19)).isLessThan(losses.get(0) / 4);
+            float[] got = w.toHost().toFloatArray();
+            assertThat((double) got[0]).isCloseTo(hw[0], within(1e-4));
+            assertThat((double) got[1]).isCloseTo(hw[1], within(1e-4));
+            assertThat(b.toHost().item()).isCloseTo(hb, within(1e-4));
+            assertThat(((TfCompiledStep) step).traceCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void readAfterAssignSeesTheNewValueAndReadsBeforeSeeTheOld() {
+        try (Variable v = variable("counter", new float[] {1, 2}, 2);
+                CompiledStep step = backend.compile("bump", Device.cpu(), (ctx, in) -> {
+                    Tensor before = read(v);
+                    v.assign(before.add(10).nativeTensor());
+                    Tensor after = read(v);
+                    return Map.of("before", before.mul(1), "after", after);
+                })) {
+            Map<String, HostArray> out = step.run(Map.of());
+            assertThat(out.get("before").toFloatArray()).containsExactly(1, 2);
+            assertThat(out.get("after").toFloatArray()).containsExactly(11, 12);
+            out = step.run(Map.of());
+            assertThat(out.get("before").toFloatArray()).containsExactly(11, 12);
+            assertThat(v.toHost().toFloatArray()).containsExactly(21, 22);
+        }
+    }
+
+    @Test
+    void smallerBatchReusesTheTraceAndNewFeatureWidthRetraces() {
+        StepFunction fn = (ctx, in) -> Map.of("y", in.get("x").mul(2).sum(1, false));
+        try (CompiledStep step = backend.compile("widths", Device.cpu(), fn)) {
+            TfCompiledStep tf = (TfCompiledStep) step;
+            assertThat(step.run(Map.of("x", HostArray.of(new float[] {1, 2, 3, 4, 5, 6}, 3, 2))).get("y").toFloatArray())
+                    .containsExactly(6, 14, 22);
+            assertThat(step.run(Map.of("x", HostArray.of(new float[] {1, 1}, 1, 2))).get("y").toFloatArray())
+                    .containsExactly(4);
+            assertThat(tf.traceCount()).isEqualTo(1);
+            assertThat(step.run(Map.of("x", HostArray.of(new float[] {1, 1, 1}, 1, 3))).get("y").shape())
+                    .isEqualTo(Shape.of(1));
+            assertThat(tf.traceCount()).isEqualTo(2);
+            step.run(Map.of("x", HostArray.of(new float[] {1, 2}, 1, 2)));
+            assertThat(tf.traceCount()).as("back to a signature already traced").isEqualTo(2);
+            step.run(Map.of("x", HostArray.of(new double[] {1, 2}, 1, 2)));
+            assertThat(tf.traceCount()).as("a new dtype retraces").isEqualTo(3);
+        }
+    }
+
+    @Test
+    void scalarInputsAreReadOnEveryRun() {
+        AtomicReference<Double> value = new AtomicReference<>(1.0);
+        try (CompiledStep step = backend.compile("scalars", Device.cpu(),
+                (ctx, in) -> Map.of("y", in.get("x").mul(ctx.scalar("s", DType.FLOAT32, value::get))))) {
+            Map<String, HostArray> in = Map.of("x", HostArray.of(new float[] {1, 2}, 2));
+            assertThat(step.run(in).get("y").toFloatArray()).containsExactly(1, 2);
+            value.set(3.0);
+            assertThat(step.run(in).get("y").toFloatArray()).containsExactly(3, 6);
+            assertThat(((TfCompiledStep) step).traceCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void duplicateScalarKeyIsRejected() {
+        try (CompiledStep step = backend.compile("dup", Device.cpu(), (ctx, in) -> {
+            ctx.scalar("lr", DType.FLOAT32, () -> 1);
+            return Map.of("y", ctx.scalar("lr", DType.FLOAT32, () -> 2));
+        })) {
+            assertThatThrownBy(() -> step.run(Map.of())).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("'lr'");
+        }
+    }
+
+    @Test
+    void toHostInsideATraceFailsWithAClearMessage() {
+        try (CompiledStep step = backend.compile("train", Device.cpu(), (ctx, in) -> {
+            float[] leaked = in.get("x").toFloatArray();
+            return Map.of("n", in.get("x").mul(leaked.length));
+        })) {
+            assertThatThrownBy(() -> step.run(Map.of("x", HostArray.of(new float[] {1}, 1))))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot read a tensor's value inside a traced TensorFlow step 'train'")
+                    .hasMessageContaining("return it from the step");
+        }
+        try (Variable v = variable("v", new float[] {1}, 1);
+                CompiledStep step = backend.compile("load", Device.cpu(), (ctx, in) -> {
+                    v.toHost();
+                    return Map.of();
+                })) {
+            assertThatThrownBy(() -> step.run(Map.of())).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("inside the traced TensorFlow step 'load'");
+        }
+    }
+
+    @Test
+    void variableCreatedDuringATraceIsInitialised() {
+        AtomicReference<Variable> lazy = new AtomicReference<>();
+        try (CompiledStep step = backend.compile("lazy", Device.cpu(), (ctx, in) -> {
+            if (lazy.get() == null) {
+                lazy.set(variable("momentum", new float[] {1, 2, 3}, 3));
+            }
+            Variable m = lazy.get();
+            m.assign(read(m).mul(2).nativeTensor());
+            return Map.of("y", read(m).add(in.get("x")));
+        })) {
+            Map<String, HostArray> in = Map.of("x", HostArray.of(new float[] {0, 0, 1}, 3));
+            assertThat(step.run(in).get("y").toFloatArray()).containsExactly(2, 4, 7);
+            assertThat(step.run(in).get("y").toFloatArray()).containsExactly(4, 8, 13);
+            assertThat(lazy.get().toHost().toFloatArray()).containsExactly(4, 8, 12);
+        } finally {
+            if (lazy.get() != null) {
+                lazy.get().close();
+            }
+        }
+    }
+
+    @Test
+    void tracedTensorUsedAfterItsStepFailsClearly() {
+        AtomicReference<Tensor> leaked = new AtomicReference<>();
+        try (CompiledStep step = backend.compile("leak", Device.cpu(), (ctx, in) -> {
+            leaked.set(in.get("x"));
+            return Map.of("y", in.get("x").add(1));
+        })) {
+            step.run(Map.of("x", HostArray.of(new float[] {1}, 1)));
+        }
+        assertThatThrownBy(() -> leaked.get().add(1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("traced step 'leak'");
+    }
+
+    @Test
+    void eagerTensorsCapturedByAStepBecomeConstants() {
+        Tensor offset = backend.tensor(new float[] {10, 20}, 2);
+        try (CompiledStep step = backend.compile("capture", Device.cpu(), (ctx, in) -> Map.of("y", in.get("x").add(offset)))) {
+            assertThat(step.run(Map.of("x", HostArray.of(new float[] {1, 2}, 1, 2))).get("y").toFloatArray()).containsExactly(11, 22);
+        }
+    }
+
+    /** Every differentiable kernel must have a TF gradient path inside a trace, including with an unknown batch dimension. */
+    @Test
+    void everyDifferentiableKernelHasAGradientInATrace() {
+        try (Variable w = variable("wgrad", new float[] {0.5f, -1.5f, 2f, 0.25f, -0.75f, 1.25f}, 2, 3);
+                CompiledStep step = backend.compile("grads", Device.cpu(), (ctx, in) -> {
+                    Tensor x = in.get("x");   // [?, 3]
+                    List<java.util.function.Function<Tensor, Tensor>> ops = List.of(
+                            t -> t.gelu(), t -> t.ceil(), t -> t.floor(), t -> t.sign(), t -> t.abs(), t -> t.erf(),
+                            t -> t.sigmoid(), t -> t.tanh(), t -> t.sin(), t -> t.cos(), t -> t.exp(), t -> t.square(),
+                            t -> t.softmax(0), t -> t.logSoftmax(1), t -> t.max(1, true), t -> t.min(0, false),
+                            t -> t.gather(1, x.argmax(1, true)), t -> t.indexSelect(0, x.argmax(0, false)),
+                            t -> Tensor.where(t.gt(0), t, t.mul(0.1)), t -> t.to(DType.FLOAT64).sum().to(DType.FLOAT32),
+                            t -> t.unsqueeze(0).expand(2, -1, -1), t -> t.slice(1, 0, 3, 2), t -> t.sliceFrom(0, -1),
+                            t -> Tensor.concat(List.of(t, t), 1), t -> Tensor.stack(List.of(t, t), 0), t -> t.t(),
+                            t -> t.reshape(-1), t -> t.dropout(0.5), t -> t.pow(2), t -> t.maximum(t.mul(-1)),
+                            t -> t.div(t.abs().add(1)), t -> t.clamp(-1, 1), t -> t.mul(t.fullLike(3)),
+                            t -> t.logsumexp(1, false), t -> t.var(1, true, false), t -> t.sqrt().add(t.rsqrt()));
+                    Map<String, Tensor> out = new HashMap<>();
+                    for (int i = 0; i < ops.size(); i++) {
+                        var op = ops.get(i);
+                        Gradients g = ctx.valueAndGrad(() -> op.apply(x.matmul(read(w).t()).matmul(read(w)).abs().add(0.5)).sum(), List.of(w));
+                        out.put("g" + i, g.grads().get(0));
+                    }
+                    return out;
+                })) {
+            Map<String, HostArray> out = step.run(Map.of("x", HostArray.of(new float[] {1, -2, 3, 0.5f, 0.25f, -1}, 2, 3)));
+            for (HostArray g : out.values()) {
+                assertThat(g.shape()).isEqualTo(Shape.of(2, 3));
+                for (double d : g.toDoubleArray()) {
+                    assertThat(Double.isFinite(d)).isTrue();
+                }
+            }
+        }
+    }
+
+    @Test
+    void gatherGradientScattersBack() {
+        try (Variable w = variable("table", new float[] {1, 2, 3, 4, 5, 6}, 2, 3);
+                CompiledStep step = backend.compile("gather", Device.cpu(), (ctx, in) -> {
+                    Gradients g = ctx.valueAndGrad(() -> read(w).gather(1, in.get("i")).sum(), List.of(w));
+                    return Map.of("g", g.grads().get(0), "v", read(w).gather(1, in.get("i")));
+                })) {
+            Map<String, HostArray> out = step.run(Map.of("i", HostArray.of(new long[] {2, 2, 0, 1}, 2, 2)));
+            assertThat(out.get("v").toFloatArray()).containsExactly(3, 3, 4, 5);
+            assertThat(out.get("g").toFloatArray()).containsExactly(0, 0, 2, 1, 1, 0);
+        }
+    }
+
+    @Test
+    void eagerScopesReleaseTheirTensors() {
+        TfScope outer = (TfScope) backend.newScope();
+        Tensor kept;
+        try (TensorScope inner = backend.newScope()) {
+            Tensor a = backend.tensor(new float[] {1, 2}, 2);
+            kept = inner.keep(a.add(1));
+            assertThat(((TfScope) inner).size()).as("a and the scalar 1 stay; the sum moved out").isEqualTo(2);
+        }
+        assertThat(outer.size()).isEqualTo(1);
+        assertThat(kept.toFloatArray()).containsExactly(2, 3);
+        outer.close();
+        assertThatThrownBy(kept::toFloatArray).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    }
+
+    @Test
+    void providerCreatesTheBackend() {
+        assertThat(Backends.installed()).containsKey("tensorflow");
+        try (Backend b = Backends.create("tensorflow")) {
+            assertThat(b).isInstanceOf(TensorFlowBackend.class);
+            assertThat(b.name()).isEqualTo("tensorflow");
+            assertThat(b.tensor(new float[] {1, 2}, 2).add(1).toFloatArray()).containsExactly(2, 3);
+        }
+    }
+
+    @Test
+    void trivialRunCost() {
+        try (CompiledStep step = backend.compile("trivial", Device.cpu(), (ctx, in) -> Map.of("y", in.get("x").add(1)))) {
+            Map<String, HostArray> in = Map.of("x", HostArray.of(new float[] {1}, 1));
+            for (int i = 0; i < 2000; i++) {
+                step.run(in);
+            }
+            int n = 5000;
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                step.run(in);
+            }
+            double us = (System.nanoTime() - t0) / 1e3 / n;
+            System.out.printf("TensorFlow trivial compiled-step run: %.1f us/run%n", us);
+            assertThat(us).isLessThan(5000);
+        }
+    }
+}
