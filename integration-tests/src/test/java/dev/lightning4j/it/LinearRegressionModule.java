@@ -12,7 +12,7 @@ import dev.lightning4j.optim.SGD;
 import dev.lightning4j.tensor.Tensor;
 
 /** A small regression model used by the end-to-end tests: written once, run on every engine. */
-final class LinearRegressionModule extends LightningModule {
+class LinearRegressionModule extends LightningModule {
     final Sequential net;
     private final double lr;
 

@@ -6,7 +6,6 @@ import dev.lightning4j.core.RunningStage;
 import dev.lightning4j.data.DataLoader;
 import dev.lightning4j.data.HostBatch;
 import dev.lightning4j.tensor.HostArray;
-import dev.lightning4j.trainer.BatchLimit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,7 +13,8 @@ import java.util.Map;
 
 /**
  * Runs a validation, test or prediction pass over a loader with the module in eval mode, as
- * Lightning's {@code _EvaluationLoop} and {@code _PredictionLoop}.
+ * Lightning's {@code _EvaluationLoop} and {@code _PredictionLoop}. The step is compiled once and
+ * reused for every pass (on TensorFlow, one trace).
  */
 public final class EvaluationLoop implements AutoCloseable {
     private final LoopContext ctx;
@@ -32,45 +32,82 @@ public final class EvaluationLoop implements AutoCloseable {
         this.compiled = ctx.backend().compile(stage.label(), ctx.strategy().rootDevice(), step);
     }
 
-    /** Runs up to {@code limit} batches and returns the epoch-level metrics. */
-    public Map<String, Double> run(DataLoader loader, BatchLimit limit) {
-        return run(loader, limit.apply(loader.numBatches()));
-    }
-
-    /** Runs up to {@code maxBatches} batches, records and returns the epoch-level metrics. */
+    /** Runs up to {@code maxBatches} batches with the stage's hooks, records and returns the epoch metrics. */
     public Map<String, Double> run(DataLoader loader, int maxBatches) {
-        return run(loader, maxBatches, true);
+        Hooks h = ctx.hooks();
+        boolean validating = stage == RunningStage.VALIDATING;
+        if (validating) {
+            h.start(c -> c.onValidationStart(h.trainer(), model), m -> m.onValidationStart());
+            h.start(c -> c.onValidationEpochStart(h.trainer(), model), m -> m.onValidationEpochStart());
+        } else {
+            h.start(c -> c.onTestStart(h.trainer(), model), m -> m.onTestStart());
+            h.start(c -> c.onTestEpochStart(h.trainer(), model), m -> m.onTestEpochStart());
+        }
+        Map<String, Double> epoch = run(loader, maxBatches, true);
+        if (validating) {
+            h.end(c -> c.onValidationEpochEnd(h.trainer(), model), m -> m.onValidationEpochEnd());
+            h.end(c -> c.onValidationEnd(h.trainer(), model), m -> m.onValidationEnd());
+        } else {
+            h.end(c -> c.onTestEpochEnd(h.trainer(), model), m -> m.onTestEpochEnd());
+            h.end(c -> c.onTestEnd(h.trainer(), model), m -> m.onTestEnd());
+        }
+        return epoch;
     }
 
     /** Runs up to {@code maxBatches} batches to catch errors early, recording nothing (Lightning's sanity check). */
     public void sanityCheck(DataLoader loader, int maxBatches) {
+        Hooks h = ctx.hooks();
+        h.start(c -> c.onSanityCheckStart(h.trainer(), model), null);
         run(loader, maxBatches, false);
+        h.end(c -> c.onSanityCheckEnd(h.trainer(), model), null);
     }
 
     private Map<String, Double> run(DataLoader loader, int maxBatches, boolean record) {
         EpochMetrics metrics = new EpochMetrics(stage);
+        Hooks h = ctx.hooks();
+        boolean validating = stage == RunningStage.VALIDATING;
         withEvalMode(() -> {
             Iterator<HostBatch> it = loader.iterator(0, ctx.dataSeed(), 0);
             for (int i = 0; i < maxBatches && it.hasNext(); i++) {
                 HostBatch batch = it.next();
+                int idx = i;
+                if (validating) {
+                    h.start(c -> c.onValidationBatchStart(h.trainer(), model, batch, idx), m -> m.onValidationBatchStart(batch, idx));
+                }
                 step.batchIdx = i;
                 Map<String, HostArray> out = compiled.run(batch.fields());
                 Map<String, Double> stepValues = metrics.addStep(out, step.logOptions(), batch.size());
                 if (record) {
                     ctx.state().record(stepValues, metrics::isProgBar);
                 }
+                if (validating) {
+                    h.end(c -> c.onValidationBatchEnd(h.trainer(), model, stepValues, batch, idx),
+                            m -> m.onValidationBatchEnd(stepValues, batch, idx));
+                }
             }
         });
         Map<String, Double> epoch = metrics.epochValues();
         if (record) {
             ctx.state().record(epoch, metrics::isProgBar);
+            ctx.logMetrics(withEpoch(epoch), ctx.state().globalStep());
         }
         return epoch;
     }
 
+    private Map<String, Double> withEpoch(Map<String, Double> metrics) {
+        if (metrics.isEmpty() || stage != RunningStage.VALIDATING) {
+            return metrics;
+        }
+        Map<String, Double> out = new java.util.LinkedHashMap<>(metrics);
+        out.put("epoch", (double) ctx.state().currentEpoch());
+        return out;
+    }
+
     /** Runs up to {@code maxBatches} prediction batches and returns each batch's prediction. */
     public List<HostArray> predict(DataLoader loader, int maxBatches) {
+        Hooks h = ctx.hooks();
         List<HostArray> predictions = new ArrayList<>();
+        h.start(c -> c.onPredictStart(h.trainer(), model), m -> m.onPredictStart());
         withEvalMode(() -> {
             Iterator<HostBatch> it = loader.iterator(0, ctx.dataSeed(), 0);
             for (int i = 0; i < maxBatches && it.hasNext(); i++) {
@@ -78,6 +115,7 @@ public final class EvaluationLoop implements AutoCloseable {
                 predictions.add(compiled.run(it.next().fields()).get(StepOutputs.PREDICTION));
             }
         });
+        h.end(c -> c.onPredictEnd(h.trainer(), model), m -> m.onPredictEnd());
         return predictions;
     }
 

@@ -1,87 +1,233 @@
 package dev.lightning4j.loops;
 
 import dev.lightning4j.backend.CompiledStep;
+import dev.lightning4j.backend.Variable;
 import dev.lightning4j.core.LightningModule;
+import dev.lightning4j.core.Optimization;
 import dev.lightning4j.core.RunningStage;
 import dev.lightning4j.data.DataLoader;
 import dev.lightning4j.data.HostBatch;
-import dev.lightning4j.optim.Optimizer;
+import dev.lightning4j.optim.LRScheduler;
 import dev.lightning4j.tensor.HostArray;
+import dev.lightning4j.trainer.BatchLimit;
 import dev.lightning4j.trainer.TrainerConfig;
 import dev.lightning4j.trainer.TrainerState;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
- * Epochs of training with validation, as Lightning's {@code _FitLoop}: each epoch runs the
- * training batches, then validates when due, then reports. The step itself is the engine's.
+ * Epochs of training with validation, as Lightning's {@code _FitLoop} and
+ * {@code _TrainingEpochLoop}: each epoch runs the training batches (validating when the
+ * interval is due), steps epoch-interval schedulers, and reports. The gradient step itself is the
+ * engine's; everything around it is here, once for every engine.
  */
-public final class FitLoop {
+public final class FitLoop implements AutoCloseable {
     private final LoopContext ctx;
     private final LightningModule model;
     private final DataLoader train;
     private final DataLoader val;
+    private final Optimization optimization;
+    private final List<Variable> accumulators;
+    private final TrainingStep updateStep;
+    private final TrainingStep accumulateStep;
+    private final CompiledStep compiledUpdate;
+    private final CompiledStep compiledAccumulate;
+    private final EvaluationLoop validation;
+    private final int trainBatches;
+    private final int valBatches;
+    private final long startNanos = System.nanoTime();
+    private FitProgress progress = FitProgress.START;
+    private int schedulerIntervals;
 
-    /** A fit of {@code model} on {@code train}, validating on {@code val} (may be null). */
-    public FitLoop(LoopContext ctx, LightningModule model, DataLoader train, DataLoader val) {
+    /**
+     * A fit of {@code model} on {@code train}, validating on {@code val} (may be null), with the
+     * model already on the engine and {@code optimization} from its {@code configureOptimizers()}.
+     */
+    public FitLoop(LoopContext ctx, LightningModule model, DataLoader train, DataLoader val, Optimization optimization,
+                   BatchLimit trainLimit, BatchLimit valLimit) {
         this.ctx = ctx;
         this.model = model;
         this.train = train;
-        this.val = val;
+        this.optimization = optimization;
+        TrainerConfig config = ctx.config();
+        this.trainBatches = trainLimit.apply(train.numBatches());
+        int vb = val == null ? 0 : valLimit.apply(val.numBatches());
+        boolean validate = val != null && model.hasValidationStep() && vb > 0;
+        this.val = validate ? val : null;
+        this.valBatches = vb;
+        this.accumulators = TrainingStep.newAccumulators(model, config.accumulateGradBatches());
+        this.updateStep = new TrainingStep(model, optimization.optimizer(), config, true, accumulators);
+        this.compiledUpdate = ctx.backend().compile("train", ctx.strategy().rootDevice(), updateStep);
+        if (config.accumulateGradBatches() > 1) {
+            this.accumulateStep = new TrainingStep(model, optimization.optimizer(), config, false, accumulators);
+            this.compiledAccumulate = ctx.backend().compile("train_accumulate", ctx.strategy().rootDevice(), accumulateStep);
+        } else {
+            this.accumulateStep = null;
+            this.compiledAccumulate = null;
+        }
+        this.validation = validate ? new EvaluationLoop(ctx, model, RunningStage.VALIDATING) : null;
     }
 
-    /** Runs until max epochs, max steps or a stop request. */
+    /** The optimizer and scheduler in use. */
+    public Optimization optimization() {
+        return optimization;
+    }
+
+    /** Training batches per epoch after limits. */
+    public int trainBatches() {
+        return trainBatches;
+    }
+
+    /** Where the fit stands. */
+    public FitProgress progress() {
+        return progress;
+    }
+
+    /** Continues from a checkpoint's position instead of the start. */
+    public void resumeFrom(FitProgress saved, int schedulerSteps) {
+        this.progress = saved.resumePoint();
+        this.schedulerIntervals = schedulerSteps;
+        ctx.state().setCurrentEpoch(progress.epoch());
+        ctx.state().setGlobalStep(saved.globalStep());
+    }
+
+    /** Scheduler intervals counted so far (for its frequency), for checkpoints. */
+    public int schedulerIntervals() {
+        return schedulerIntervals;
+    }
+
+    /** Runs until max epochs, max steps, max time or a stop request. */
     public void run() {
         TrainerConfig config = ctx.config();
         TrainerState state = ctx.state();
-        Optimizer optimizer = model.configureOptimizers().optimizer();
-        TrainingStep step = new TrainingStep(model, optimizer);
-        boolean validate = val != null && model.hasValidationStep() && config.limitValBatches().apply(val.numBatches()) > 0;
-        model.onFitStart();
-        try (CompiledStep compiled = ctx.backend().compile("train", ctx.strategy().rootDevice(), step);
-             EvaluationLoop validation = validate ? new EvaluationLoop(ctx, model, RunningStage.VALIDATING) : null) {
-            if (validation != null && config.numSanityValSteps() != 0) {
-                int n = config.numSanityValSteps() < 0 ? val.numBatches() : config.numSanityValSteps();
-                validation.sanityCheck(val, Math.min(n, config.limitValBatches().apply(val.numBatches())));
+        Hooks h = ctx.hooks();
+        h.start(c -> c.onFitStart(h.trainer(), model), m -> m.onFitStart());
+        if (validation != null && config.numSanityValSteps() != 0 && progress.equals(FitProgress.START) && config.fastDevRun() == 0) {
+            int n = config.numSanityValSteps() < 0 ? valBatches : Math.min(config.numSanityValSteps(), valBatches);
+            validation.sanityCheck(val, n);
+        }
+        h.start(c -> c.onTrainStart(h.trainer(), model), m -> m.onTrainStart());
+        int maxEpochs = config.effectiveMaxEpochs();
+        while (state.currentEpoch() < maxEpochs && !stepLimitReached() && !stopRequested()) {
+            runEpoch();
+            state.setCurrentEpoch(state.currentEpoch() + 1);
+        }
+        h.end(c -> c.onTrainEnd(h.trainer(), model), m -> m.onTrainEnd());
+        h.end(c -> c.onFitEnd(h.trainer(), model), m -> m.onFitEnd());
+    }
+
+    private void runEpoch() {
+        TrainerConfig config = ctx.config();
+        TrainerState state = ctx.state();
+        Hooks h = ctx.hooks();
+        int epoch = state.currentEpoch();
+        int first = progress.epoch() == epoch ? progress.nextBatch() : 0;
+        progress = new FitProgress(epoch, first, false, state.globalStep());
+        model.train(true);
+        h.start(c -> c.onTrainEpochStart(h.trainer(), model), m -> m.onTrainEpochStart());
+        EpochMetrics metrics = new EpochMetrics(RunningStage.TRAINING);
+        boolean valDue = validation != null && (epoch + 1) % config.checkValEveryNEpoch() == 0;
+        int valEvery = valDue ? Math.max(1, config.valCheckInterval().count() > 0
+                ? config.valCheckInterval().count() : (int) Math.floor(trainBatches * config.valCheckInterval().fraction())) : 0;
+        Iterator<HostBatch> it = train.iterator(epoch, ctx.dataSeed(), first);
+        for (int i = first; i < trainBatches && it.hasNext(); i++) {
+            HostBatch batch = it.next();
+            runBatch(batch, i, metrics);
+            progress = new FitProgress(epoch, i + 1, false, state.globalStep());
+            if (valDue && (i + 1) % valEvery == 0) {
+                validate();
             }
-            int maxEpochs = config.effectiveMaxEpochs();
-            int trainBatches = config.limitTrainBatches().apply(train.numBatches());
-            while (state.currentEpoch() < maxEpochs && !stepLimitReached() && !stopRequested()) {
-                long started = System.nanoTime();
-                Map<String, Double> trainMetrics = runEpoch(compiled, step, optimizer, trainBatches);
-                Map<String, Double> valMetrics = Map.of();
-                if (validation != null && (state.currentEpoch() + 1) % config.checkValEveryNEpoch() == 0) {
-                    model.onValidationEpochStart();
-                    valMetrics = validation.run(val, config.limitValBatches());
-                    model.onValidationEpochEnd();
-                }
-                model.onTrainEpochEnd();
-                report(trainMetrics, valMetrics, maxEpochs, (System.nanoTime() - started) / 1e9);
-                state.setCurrentEpoch(state.currentEpoch() + 1);
+            if (stepLimitReached() || timeLimitReached() || stopRequested()) {
+                break;
             }
-        } finally {
-            model.onFitEnd();
+        }
+        Map<String, Double> epochValues = metrics.epochValues();
+        state.record(epochValues, metrics::isProgBar);
+        if (optimization.scheduler() != null && optimization.interval() == Optimization.Interval.EPOCH) {
+            stepScheduler();
+        }
+        progress = new FitProgress(epoch, progress.nextBatch(), true, state.globalStep());
+        h.end(c -> c.onTrainEpochEnd(h.trainer(), model), m -> m.onTrainEpochEnd());
+        Map<String, Double> logged = new LinkedHashMap<>(epochValues);
+        if (!logged.isEmpty()) {
+            logged.put("epoch", (double) epoch);
+            ctx.logMetrics(logged, state.globalStep());
         }
     }
 
-    private Map<String, Double> runEpoch(CompiledStep compiled, TrainingStep step, Optimizer optimizer, int maxBatches) {
+    private void runBatch(HostBatch batch, int batchIdx, EpochMetrics metrics) {
+        TrainerConfig config = ctx.config();
         TrainerState state = ctx.state();
-        model.train(true);
-        model.onTrainEpochStart();
-        EpochMetrics metrics = new EpochMetrics(RunningStage.TRAINING);
-        Iterator<HostBatch> it = train.iterator(state.currentEpoch(), ctx.dataSeed(), 0);
-        for (int i = 0; i < maxBatches && it.hasNext() && !stepLimitReached(); i++) {
-            HostBatch batch = it.next();
-            step.batchIdx = i;
-            optimizer.beginStep();
-            Map<String, HostArray> out = compiled.run(batch.fields());
-            state.incrementGlobalStep();
-            state.record(metrics.addStep(out, step.logOptions(), batch.size()), metrics::isProgBar);
+        Hooks h = ctx.hooks();
+        h.start(c -> c.onTrainBatchStart(h.trainer(), model, batch, batchIdx), m -> m.onTrainBatchStart(batch, batchIdx));
+        boolean update = accumulateStep == null || (batchIdx + 1) % config.accumulateGradBatches() == 0
+                || batchIdx + 1 == trainBatches;
+        TrainingStep step = update ? updateStep : accumulateStep;
+        CompiledStep compiled = update ? compiledUpdate : compiledAccumulate;
+        step.batchIdx = batchIdx;
+        if (update) {
+            optimization.optimizer().beginStep();
         }
-        Map<String, Double> epoch = metrics.epochValues();
-        state.record(epoch, metrics::isProgBar);
-        return epoch;
+        Map<String, HostArray> out = compiled.run(batch.fields());
+        double loss = out.get(StepOutputs.LOSS).item();
+        checkFinite(loss, "the training loss", batchIdx);
+        HostArray gradNorm = out.get(TrainingStep.GRAD_NORM);
+        if (config.detectAnomaly() && gradNorm != null) {
+            checkFinite(gradNorm.item(), "the gradients' total norm", batchIdx);
+        }
+        h.each(c -> c.onBeforeBackward(h.trainer(), model, loss));
+        model.onBeforeBackward(loss);
+        h.each(c -> c.onAfterBackward(h.trainer(), model));
+        model.onAfterBackward();
+        if (update) {
+            h.each(c -> c.onBeforeOptimizerStep(h.trainer(), model));
+            model.onBeforeOptimizerStep();
+            state.incrementGlobalStep();
+            if (optimization.scheduler() != null && optimization.interval() == Optimization.Interval.STEP) {
+                stepScheduler();
+            }
+        }
+        Map<String, Double> stepValues = metrics.addStep(out, step.logOptions(), batch.size());
+        state.record(stepValues, metrics::isProgBar);
+        if (update && state.globalStep() % config.logEveryNSteps() == 0 && !stepValues.isEmpty()) {
+            ctx.logMetrics(stepValues, state.globalStep());
+        }
+        h.end(c -> c.onTrainBatchEnd(h.trainer(), model, stepValues, batch, batchIdx),
+                m -> m.onTrainBatchEnd(stepValues, batch, batchIdx));
+    }
+
+    private void validate() {
+        validation.run(val, valBatches);
+        model.train(true);
+    }
+
+    private void stepScheduler() {
+        schedulerIntervals++;
+        if (schedulerIntervals % optimization.frequency() != 0) {
+            return;
+        }
+        LRScheduler scheduler = optimization.scheduler();
+        if (scheduler.needsMetric()) {
+            Double metric = ctx.state().callbackMetrics().get(optimization.monitor());
+            if (metric == null) {
+                throw new IllegalStateException(scheduler.getClass().getSimpleName() + " monitors '" + optimization.monitor()
+                        + "', which was not logged; available metrics: " + ctx.state().callbackMetrics().keySet());
+            }
+            scheduler.step(metric);
+        } else {
+            scheduler.step();
+        }
+    }
+
+    private void checkFinite(double value, String what, int batchIdx) {
+        if (!Double.isFinite(value)) {
+            throw new NonFiniteValueException(String.format(
+                    "%s is %s at global step %d (epoch %d, batch %d); training stopped. Checkpoints written before "
+                            + "this step are intact. Lower the learning rate, clip gradients (gradientClipVal) or check the data.",
+                    what, value, ctx.state().globalStep() + 1, ctx.state().currentEpoch(), batchIdx));
+        }
     }
 
     /** A stop request counts only once min_epochs are done, as in Lightning. */
@@ -90,23 +236,27 @@ public final class FitLoop {
     }
 
     private boolean stepLimitReached() {
-        long max = ctx.config().maxSteps();
+        long max = ctx.config().fastDevRun() > 0 ? ctx.config().fastDevRun() : ctx.config().maxSteps();
         return max >= 0 && ctx.state().globalStep() >= max;
     }
 
-    private void report(Map<String, Double> train, Map<String, Double> val, int maxEpochs, double seconds) {
-        if (!ctx.config().enableSummary() || !ctx.strategy().isGlobalZero()) {
-            return;
+    private boolean timeLimitReached() {
+        if (ctx.config().maxTime() != null && System.nanoTime() - startNanos >= ctx.config().maxTime().toNanos()) {
+            ctx.state().requestStop();
+            return true;
         }
-        Map<String, Double> shown = new LinkedHashMap<>(ctx.state().progressBarMetrics());
-        shown.putAll(train);
-        shown.putAll(val);
-        StringBuilder line = new StringBuilder("Epoch ").append(ctx.state().currentEpoch() + 1);
-        if (maxEpochs != Integer.MAX_VALUE) {
-            line.append('/').append(maxEpochs);
+        return false;
+    }
+
+    @Override
+    public void close() {
+        compiledUpdate.close();
+        if (compiledAccumulate != null) {
+            compiledAccumulate.close();
         }
-        line.append(String.format(" | step %d | %.2fs", ctx.state().globalStep(), seconds));
-        shown.forEach((k, v) -> line.append(" | ").append(k).append(' ').append(String.format("%.4f", v)));
-        ctx.console().println(line);
+        if (validation != null) {
+            validation.close();
+        }
+        accumulators.forEach(Variable::close);
     }
 }

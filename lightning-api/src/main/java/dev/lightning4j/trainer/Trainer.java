@@ -5,45 +5,72 @@ import com.google.inject.Inject;
 import com.google.inject.util.Modules;
 import dev.lightning4j.backend.Backend;
 import dev.lightning4j.backend.Backends;
+import dev.lightning4j.callbacks.Callback;
+import dev.lightning4j.callbacks.ModelSummary;
+import dev.lightning4j.callbacks.ProgressBar;
 import dev.lightning4j.core.LightningModule;
+import dev.lightning4j.core.Optimization;
 import dev.lightning4j.core.RunningStage;
 import dev.lightning4j.core.Stage;
 import dev.lightning4j.data.DataLoader;
 import dev.lightning4j.data.LightningDataModule;
+import dev.lightning4j.loggers.Logger;
 import dev.lightning4j.loops.EvaluationLoop;
 import dev.lightning4j.loops.FitLoop;
+import dev.lightning4j.loops.Hooks;
 import dev.lightning4j.loops.LoopContext;
+import dev.lightning4j.optim.Optimizer;
 import dev.lightning4j.random.Generator;
 import dev.lightning4j.strategies.Strategy;
 import dev.lightning4j.tensor.HostArray;
 import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Runs a {@link LightningModule} on the engine chosen by configuration: fit, validate, test and
  * predict, as PyTorch Lightning's {@code Trainer}. Build one with {@link #builder()}; close it to
- * release the engine (the models it trained keep their weights, copied back to the host).
+ * release the engine (the models it ran keep their weights, copied back to the host).
+ *
+ * <p>The Trainer reads top to bottom: it places the model with the {@link Strategy}, builds the
+ * hooks, and hands the run to a loop ({@link FitLoop}, {@link EvaluationLoop}).
  */
 public final class Trainer implements AutoCloseable {
     private final Backend backend;
     private final Strategy strategy;
     private final TrainerConfig config;
     private final PrintStream console;
+    private final List<Callback> callbacks;
+    private final List<Logger> loggers;
     private final TrainerState state = new TrainerState();
     private final Set<LightningModule> placed = Collections.newSetFromMap(new IdentityHashMap<>());
+    private FitLoop activeFit;
 
     /** Creates a Trainer from its collaborators; use {@link #builder()} rather than calling this. */
     @Inject
-    public Trainer(Backend backend, Strategy strategy, TrainerConfig config, @Console PrintStream console) {
+    public Trainer(Backend backend, Strategy strategy, TrainerConfig config, @Console PrintStream console,
+                   TrainerModule.TrainerPlugins plugins, Set<Callback> boundCallbacks) {
         this.backend = backend;
         this.strategy = strategy;
         this.config = config;
         this.console = console;
+        List<Callback> all = new ArrayList<>(plugins.callbacks());
+        all.addAll(boundCallbacks);
+        if (config.enableModelSummary() && all.stream().noneMatch(c -> c instanceof ModelSummary)) {
+            all.add(0, new ModelSummary(console));
+        }
+        if (config.enableProgressBar() && all.stream().noneMatch(c -> c instanceof ProgressBar)) {
+            all.add(new ProgressBar(console));
+        }
+        this.callbacks = List.copyOf(all);
+        this.loggers = config.fastDevRun() > 0 ? List.of() : List.copyOf(plugins.loggers());
     }
 
     /** Starts a Trainer configuration. */
@@ -71,6 +98,26 @@ public final class Trainer implements AutoCloseable {
         return state;
     }
 
+    /** The callbacks, in the order they run. */
+    public List<Callback> callbacks() {
+        return callbacks;
+    }
+
+    /** The loggers. */
+    public List<Logger> loggers() {
+        return loggers;
+    }
+
+    /** The optimizer of the fit in progress, or null. */
+    public Optimizer optimizer() {
+        return activeFit == null ? null : activeFit.optimization().optimizer();
+    }
+
+    /** The fit in progress (for checkpointing), or null. */
+    public FitLoop activeFit() {
+        return activeFit;
+    }
+
     /** The latest value of every metric, as Lightning's {@code trainer.callback_metrics}. */
     public Map<String, Double> callbackMetrics() {
         return state.callbackMetrics();
@@ -81,24 +128,67 @@ public final class Trainer implements AutoCloseable {
         return state.globalStep();
     }
 
-    /** Epochs completed by the latest fit. */
+    /** The current epoch; after fit, the number of epochs run. */
     public int currentEpoch() {
         return state.currentEpoch();
     }
 
     /** Trains {@code model} on the data module's training loader, validating on its validation loader. */
     public void fit(LightningModule model, LightningDataModule data) {
+        fit(model, data, null);
+    }
+
+    /**
+     * Trains {@code model}, resuming from {@code ckptPath} when it is not null: a checkpoint path,
+     * {@code "last"} or {@code "best"} (as kept by the run's ModelCheckpoint).
+     */
+    public void fit(LightningModule model, LightningDataModule data, String ckptPath) {
         data.prepareData();
         data.setup(Stage.FIT);
         DataLoader train = require(data.trainDataLoader(), data, "trainDataLoader", "fit");
-        fit(model, train, data.valDataLoader());
+        fit(model, train, data.valDataLoader(), ckptPath);
     }
 
     /** Trains {@code model} on {@code train}, validating on {@code val} when it is not null. */
     public void fit(LightningModule model, DataLoader train, DataLoader val) {
+        fit(model, train, val, null);
+    }
+
+    /** Trains {@code model} on {@code train} and {@code val}, resuming from {@code ckptPath} when not null. */
+    public void fit(LightningModule model, DataLoader train, DataLoader val, String ckptPath) {
         state.resetForFit();
-        place(model);
-        new FitLoop(loopContext(), model, train, val).run();
+        DataLoader trainLoader = train;
+        DataLoader valLoader = val;
+        BatchLimit trainLimit = config.limitTrainBatches();
+        BatchLimit valLimit = config.limitValBatches();
+        if (config.fastDevRun() > 0) {
+            trainLimit = BatchLimit.count(config.fastDevRun());
+            valLimit = BatchLimit.count(config.fastDevRun());
+        } else if (config.overfitting()) {
+            // As Lightning: train and validate on the same first batches, in a fixed order.
+            trainLoader = DataLoader.builder(train.dataset()).batchSize(train.batchSize()).build();
+            valLoader = trainLoader;
+            trainLimit = config.overfitBatches();
+            valLimit = config.overfitBatches();
+        }
+        DataLoader t = trainLoader;
+        DataLoader v = valLoader;
+        BatchLimit tl = trainLimit;
+        BatchLimit vl = valLimit;
+        run(model, Stage.FIT, () -> {
+            place(model);
+            Optimization optimization = model.configureOptimizers();
+            try (FitLoop loop = new FitLoop(loopContext(model), model, t, v, optimization, tl, vl)) {
+                activeFit = loop;
+                if (ckptPath != null) {
+                    throw new UnsupportedOperationException("resuming from " + ckptPath + " is not wired yet");
+                }
+                loop.run();
+            } finally {
+                activeFit = null;
+            }
+            return null;
+        });
     }
 
     /** Runs the validation loop once and returns the epoch-level metrics. */
@@ -114,7 +204,7 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalStateException(model.getClass().getSimpleName()
                     + " does not override validationStep(Batch, int); define it to run trainer.validate");
         }
-        return evaluate(model, loader, RunningStage.VALIDATING, config.limitValBatches());
+        return evaluate(model, loader, Stage.VALIDATE, RunningStage.VALIDATING, config.limitValBatches());
     }
 
     /** Runs the test loop once and returns the epoch-level metrics. */
@@ -130,7 +220,7 @@ public final class Trainer implements AutoCloseable {
             throw new IllegalStateException(model.getClass().getSimpleName()
                     + " does not override testStep(Batch, int); define it to run trainer.test");
         }
-        return evaluate(model, loader, RunningStage.TESTING, config.limitTestBatches());
+        return evaluate(model, loader, Stage.TEST, RunningStage.TESTING, config.limitTestBatches());
     }
 
     /** Returns the prediction of each batch of the data module's predict loader. */
@@ -142,30 +232,38 @@ public final class Trainer implements AutoCloseable {
 
     /** Returns the prediction of each batch of {@code loader}. */
     public List<HostArray> predict(LightningModule model, DataLoader loader) {
-        place(model);
-        try (EvaluationLoop loop = new EvaluationLoop(loopContext(), model, RunningStage.PREDICTING)) {
-            return new ArrayList<>(loop.predict(loader, config.limitPredictBatches().apply(loader.numBatches())));
-        }
+        BatchLimit limit = config.fastDevRun() > 0 ? BatchLimit.count(config.fastDevRun()) : config.limitPredictBatches();
+        return run(model, Stage.PREDICT, () -> {
+            place(model);
+            try (EvaluationLoop loop = new EvaluationLoop(loopContext(model), model, RunningStage.PREDICTING)) {
+                return new ArrayList<>(loop.predict(loader, limit.apply(loader.numBatches())));
+            }
+        });
     }
 
-    private Map<String, Double> evaluate(LightningModule model, DataLoader loader, RunningStage stage, BatchLimit limit) {
-        place(model);
-        try (EvaluationLoop loop = new EvaluationLoop(loopContext(), model, stage)) {
-            if (stage == RunningStage.TESTING) {
-                model.onTestEpochStart();
-            } else {
-                model.onValidationEpochStart();
+    private Map<String, Double> evaluate(LightningModule model, DataLoader loader, Stage stage, RunningStage running,
+                                         BatchLimit limit) {
+        BatchLimit effective = config.fastDevRun() > 0 ? BatchLimit.count(config.fastDevRun()) : limit;
+        return run(model, stage, () -> {
+            place(model);
+            try (EvaluationLoop loop = new EvaluationLoop(loopContext(model), model, running)) {
+                return loop.run(loader, effective.apply(loader.numBatches()));
             }
-            Map<String, Double> metrics = loop.run(loader, limit);
-            if (stage == RunningStage.TESTING) {
-                model.onTestEpochEnd();
-            } else {
-                model.onValidationEpochEnd();
-            }
-            if (config.enableSummary()) {
-                console.println(stage.label() + " metrics: " + metrics);
-            }
-            return metrics;
+        });
+    }
+
+    /** Wraps a stage in setup/teardown hooks, reports failures to callbacks, and flushes loggers. */
+    private <T> T run(LightningModule model, Stage stage, Supplier<T> body) {
+        Hooks hooks = new Hooks(this, model, callbacks);
+        hooks.start(c -> c.setup(this, model, stage), null);
+        try {
+            return body.get();
+        } catch (RuntimeException | Error e) {
+            hooks.each(c -> c.onException(this, model, e));
+            throw e;
+        } finally {
+            hooks.end(c -> c.teardown(this, model, stage), null);
+            loggers.forEach(Logger::save);
         }
     }
 
@@ -174,10 +272,10 @@ public final class Trainer implements AutoCloseable {
         placed.add(model);
     }
 
-    private LoopContext loopContext() {
+    private LoopContext loopContext(LightningModule model) {
         long seed = config.seed() != null ? config.seed() : Generator.defaultGenerator().nextLong();
         backend.manualSeed(seed);
-        return new LoopContext(backend, strategy, config, state, console, seed);
+        return new LoopContext(backend, strategy, config, state, loggers, new Hooks(this, model, callbacks), seed);
     }
 
     private static DataLoader require(DataLoader loader, LightningDataModule data, String method, String entry) {
@@ -194,6 +292,7 @@ public final class Trainer implements AutoCloseable {
         try {
             placed.forEach(LightningModule::toHost);
             placed.clear();
+            loggers.forEach(Logger::close);
         } finally {
             backend.close();
         }
@@ -207,15 +306,31 @@ public final class Trainer implements AutoCloseable {
         private int maxEpochs = -1;
         private int minEpochs;
         private long maxSteps = -1;
+        private Duration maxTime;
         private BatchLimit limitTrain = BatchLimit.ALL;
         private BatchLimit limitVal = BatchLimit.ALL;
         private BatchLimit limitTest = BatchLimit.ALL;
         private BatchLimit limitPredict = BatchLimit.ALL;
+        private BatchLimit valCheckInterval = BatchLimit.ALL;
         private int checkValEveryNEpoch = 1;
         private int numSanityValSteps = 2;
+        private int fastDevRun;
+        private BatchLimit overfitBatches = BatchLimit.fraction(0);
+        private int accumulateGradBatches = 1;
+        private double gradientClipVal;
+        private TrainerConfig.ClipAlgorithm gradientClipAlgorithm = TrainerConfig.ClipAlgorithm.NORM;
+        private boolean detectAnomaly;
+        private boolean deterministic;
         private Long seed;
-        private boolean enableSummary = true;
+        private Path defaultRootDir = Path.of("");
+        private boolean enableLogger = true;
+        private boolean enableCheckpointing = true;
+        private boolean enableProgressBar = true;
+        private boolean enableModelSummary = true;
+        private int logEveryNSteps = 50;
         private PrintStream console = System.out;
+        private final List<Callback> callbacks = new ArrayList<>();
+        private final List<Logger> loggers = new ArrayList<>();
         private final List<com.google.inject.Module> overrides = new ArrayList<>();
 
         private Builder() {
@@ -245,7 +360,7 @@ public final class Trainer implements AutoCloseable {
             return this;
         }
 
-        /** Train at least this many epochs. */
+        /** Train at least this many epochs, even when a callback asks to stop. */
         public Builder minEpochs(int n) {
             this.minEpochs = n;
             return this;
@@ -254,6 +369,12 @@ public final class Trainer implements AutoCloseable {
         /** Stop after this many optimizer steps. */
         public Builder maxSteps(long n) {
             this.maxSteps = n;
+            return this;
+        }
+
+        /** Stop once this much time has passed. */
+        public Builder maxTime(Duration d) {
+            this.maxTime = d;
             return this;
         }
 
@@ -305,6 +426,18 @@ public final class Trainer implements AutoCloseable {
             return this;
         }
 
+        /** Validate after this fraction of each training epoch (default 1.0: at its end). */
+        public Builder valCheckInterval(double fraction) {
+            this.valCheckInterval = BatchLimit.fraction(fraction);
+            return this;
+        }
+
+        /** Validate every {@code batches} training batches. */
+        public Builder valCheckInterval(int batches) {
+            this.valCheckInterval = BatchLimit.count(batches);
+            return this;
+        }
+
         /** Validate every n-th epoch (default 1). */
         public Builder checkValEveryNEpoch(int n) {
             this.checkValEveryNEpoch = n;
@@ -317,19 +450,116 @@ public final class Trainer implements AutoCloseable {
             return this;
         }
 
+        /** Run {@code n} batches of each stage once, with no loggers or checkpoints (a smoke test). */
+        public Builder fastDevRun(int n) {
+            this.fastDevRun = n;
+            return this;
+        }
+
+        /** Train and validate on the first {@code n} training batches, unshuffled. */
+        public Builder overfitBatches(int n) {
+            this.overfitBatches = BatchLimit.count(n);
+            return this;
+        }
+
+        /** Train and validate on this fraction of the training batches, unshuffled. */
+        public Builder overfitBatches(double fraction) {
+            this.overfitBatches = BatchLimit.fraction(fraction);
+            return this;
+        }
+
+        /** Add the gradients of {@code n} batches before each optimizer step. */
+        public Builder accumulateGradBatches(int n) {
+            this.accumulateGradBatches = n;
+            return this;
+        }
+
+        /** Clip gradients at {@code value} with the total-norm algorithm (0 turns clipping off). */
+        public Builder gradientClipVal(double value) {
+            this.gradientClipVal = value;
+            return this;
+        }
+
+        /** {@code NORM} (default) or {@code VALUE}. */
+        public Builder gradientClipAlgorithm(TrainerConfig.ClipAlgorithm algorithm) {
+            this.gradientClipAlgorithm = algorithm;
+            return this;
+        }
+
+        /** Also check the gradients of every step for NaN or infinity. */
+        public Builder detectAnomaly(boolean on) {
+            this.detectAnomaly = on;
+            return this;
+        }
+
+        /** Ask the engine for deterministic kernels. */
+        public Builder deterministic(boolean on) {
+            this.deterministic = on;
+            return this;
+        }
+
         /** Seeds the data order and the engine's dropout generator. */
         public Builder seed(long s) {
             this.seed = s;
             return this;
         }
 
-        /** Print a per-epoch metrics summary (default on). */
-        public Builder enableSummary(boolean on) {
-            this.enableSummary = on;
+        /** Where logs and checkpoints go by default (default: the working directory). */
+        public Builder defaultRootDir(Path dir) {
+            this.defaultRootDir = dir;
             return this;
         }
 
-        /** Where summaries are printed (default {@code System.out}). */
+        /** Loggers to use instead of the default CSV logger. */
+        public Builder loggers(Logger... chosen) {
+            this.loggers.addAll(List.of(chosen));
+            return this;
+        }
+
+        /** Turns the default logger off (or on). */
+        public Builder enableLogger(boolean on) {
+            this.enableLogger = on;
+            return this;
+        }
+
+        /** Turns the default checkpointing off (or on). */
+        public Builder enableCheckpointing(boolean on) {
+            this.enableCheckpointing = on;
+            return this;
+        }
+
+        /** Turns the progress bar off (or on). */
+        public Builder enableProgressBar(boolean on) {
+            this.enableProgressBar = on;
+            return this;
+        }
+
+        /** Turns the model summary off (or on). */
+        public Builder enableModelSummary(boolean on) {
+            this.enableModelSummary = on;
+            return this;
+        }
+
+        /** Turns every console output (progress bar and model summary) off or on. */
+        public Builder enableSummary(boolean on) {
+            this.enableProgressBar = on;
+            this.enableModelSummary = on;
+            return this;
+        }
+
+        /** Send step metrics to the loggers every n steps (default 50). */
+        public Builder logEveryNSteps(int n) {
+            this.logEveryNSteps = n;
+            return this;
+        }
+
+        /** Callbacks, run in this order. More can be bound with a Guice {@code Multibinder<Callback>}. */
+        public Builder callbacks(Callback... chosen) {
+            this.callbacks.addAll(List.of(chosen));
+            return this;
+        }
+
+        /** Where the progress bar and summaries are printed (default {@code System.out}). */
         public Builder console(PrintStream out) {
             this.console = out;
             return this;
@@ -344,15 +574,18 @@ public final class Trainer implements AutoCloseable {
         /** The resolved configuration, without creating an engine. */
         public TrainerConfig config() {
             return new TrainerConfig(Backends.resolveName(backend), accelerator, devices, maxEpochs, minEpochs, maxSteps,
-                    limitTrain, limitVal, limitTest, limitPredict, checkValEveryNEpoch, numSanityValSteps, seed,
-                    enableSummary);
+                    maxTime, limitTrain, limitVal, limitTest, limitPredict, valCheckInterval, checkValEveryNEpoch,
+                    numSanityValSteps, fastDevRun, overfitBatches, accumulateGradBatches, gradientClipVal,
+                    gradientClipAlgorithm, detectAnomaly, deterministic, seed, defaultRootDir, enableLogger,
+                    enableCheckpointing, enableProgressBar, enableModelSummary, logEveryNSteps);
         }
 
         /** Creates the engine and the Trainer. */
         public Trainer build() {
             TrainerConfig cfg = config();
             com.google.inject.Module base = Modules.combine(
-                    Backends.provider(cfg.backend()).guiceModule(), new TrainerModule(cfg, console));
+                    Backends.provider(cfg.backend()).guiceModule(),
+                    new TrainerModule(cfg, console, callbacks, loggers));
             try {
                 return Guice.createInjector(Modules.override(base).with(overrides)).getInstance(Trainer.class);
             } catch (com.google.inject.ProvisionException | com.google.inject.CreationException e) {

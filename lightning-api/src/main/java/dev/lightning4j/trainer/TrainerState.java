@@ -47,6 +47,11 @@ public final class TrainerState {
         currentEpoch = epoch;
     }
 
+    /** Sets the step count (for the loops, when resuming). */
+    public void setGlobalStep(long step) {
+        globalStep = step;
+    }
+
     /** Counts an optimizer step (for the loops). */
     public void incrementGlobalStep() {
         globalStep++;
