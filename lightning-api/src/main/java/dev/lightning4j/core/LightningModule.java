@@ -1,6 +1,7 @@
 package dev.lightning4j.core;
 
 import dev.lightning4j.data.Batch;
+import dev.lightning4j.metrics.Metric;
 import dev.lightning4j.nn.Module;
 import dev.lightning4j.tensor.Tensor;
 
@@ -51,6 +52,23 @@ public abstract class LightningModule extends Module implements ModelHooks {
                     + "trainingStep, validationStep or testStep while the Trainer runs them");
         }
         activeLog.add(name, value, options);
+    }
+
+    /**
+     * Records a metric of the current step: its batch statistics are read after the step and
+     * accumulated, and the epoch value is computed from all of them (not averaged per batch).
+     */
+    protected void log(String name, Metric.Update update) {
+        log(name, update, Log.options());
+    }
+
+    /** Records a metric of the current step with options. */
+    protected void log(String name, Metric.Update update, Log options) {
+        if (activeLog == null) {
+            throw new IllegalStateException("log('" + name + "') was called outside a step; call it from "
+                    + "trainingStep, validationStep or testStep while the Trainer runs them");
+        }
+        activeLog.addMetric(name, update, options);
     }
 
     /** True when a subclass overrides {@code validationStep}. */

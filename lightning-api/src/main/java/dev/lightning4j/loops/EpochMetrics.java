@@ -9,12 +9,14 @@ import java.util.Map;
 /**
  * Turns the values logged by each step of a stage into Lightning's metrics: step values, and
  * epoch values reduced as a mean weighted by batch size, with {@code _step}/{@code _epoch}
- * suffixes when both are on.
+ * suffixes when both are on. Logged {@link dev.lightning4j.metrics.Metric}s accumulate their
+ * batch statistics and compute the epoch value from all of them.
  */
 final class EpochMetrics {
     private final RunningStage stage;
     private final Map<String, double[]> sums = new LinkedHashMap<>();
     private final Map<String, Log> options = new LinkedHashMap<>();
+    private final Map<String, LoggedOutputs.MetricEntry> metrics = new LinkedHashMap<>();
 
     EpochMetrics(RunningStage stage) {
         this.stage = stage;
@@ -24,6 +26,30 @@ final class EpochMetrics {
      * Records one step's outputs and returns its step-level metrics (those logged with
      * {@code onStep}), named as Lightning names them.
      */
+    Map<String, Double> addStep(Map<String, HostArray> outputs, LoggedOutputs logged, int batchSize) {
+        Map<String, Double> stepValues = addStep(outputs, logged.options(), batchSize);
+        logged.metrics().forEach((name, entry) -> {
+            Map<String, HostArray> stats = new LinkedHashMap<>();
+            String prefix = LoggedOutputs.METRIC_PREFIX + name + "/";
+            outputs.forEach((k, v) -> {
+                if (k.startsWith(prefix)) {
+                    stats.put(k.substring(prefix.length()), v);
+                }
+            });
+            if (metrics.putIfAbsent(name, entry) == null) {
+                entry.metric().reset();
+            }
+            entry.metric().accumulate(stats);
+            Log opt = entry.options();
+            options.put(name, opt);
+            if (opt.onStepIn(stage)) {
+                stepValues.put(opt.onEpochIn(stage) ? name + "_step" : name, entry.metric().compute());
+            }
+        });
+        return stepValues;
+    }
+
+    /** Records scalar values only (for tests and callers without metrics). */
     Map<String, Double> addStep(Map<String, HostArray> outputs, Map<String, Log> logOptions, int batchSize) {
         Map<String, Double> stepValues = new LinkedHashMap<>();
         for (Map.Entry<String, Log> e : logOptions.entrySet()) {
@@ -55,6 +81,11 @@ final class EpochMetrics {
             Log opt = options.get(name);
             String key = opt.onStepIn(stage) ? name + "_epoch" : name;
             out.put(key, acc[1] == 0 ? Double.NaN : acc[0] / acc[1]);
+        });
+        metrics.forEach((name, entry) -> {
+            if (entry.options().onEpochIn(stage)) {
+                out.put(entry.options().onStepIn(stage) ? name + "_epoch" : name, entry.metric().compute());
+            }
         });
         return out;
     }

@@ -76,7 +76,7 @@ public final class EvaluationLoop implements AutoCloseable {
                 }
                 step.batchIdx = i;
                 Map<String, HostArray> out = compiled.run(batch.fields());
-                Map<String, Double> stepValues = metrics.addStep(out, step.logOptions(), batch.size());
+                Map<String, Double> stepValues = metrics.addStep(out, step.logged(), batch.size());
                 if (record) {
                     ctx.state().record(stepValues, metrics::isProgBar);
                 }

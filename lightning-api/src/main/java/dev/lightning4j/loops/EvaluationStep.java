@@ -3,8 +3,6 @@ package dev.lightning4j.loops;
 import dev.lightning4j.backend.StepContext;
 import dev.lightning4j.backend.StepFunction;
 import dev.lightning4j.core.LightningModule;
-import dev.lightning4j.core.Log;
-import dev.lightning4j.core.LoggedValue;
 import dev.lightning4j.core.RunningStage;
 import dev.lightning4j.core.StepLog;
 import dev.lightning4j.data.Batch;
@@ -16,7 +14,7 @@ import java.util.Map;
 final class EvaluationStep implements StepFunction {
     private final LightningModule model;
     private final RunningStage stage;
-    private volatile Map<String, Log> logOptions = Map.of();
+    private volatile LoggedOutputs logged = LoggedOutputs.NONE;
     int batchIdx;
 
     EvaluationStep(LightningModule model, RunningStage stage) {
@@ -45,16 +43,12 @@ final class EvaluationStep implements StepFunction {
             }
             return null;
         });
-        Map<String, Log> options = new LinkedHashMap<>();
-        for (LoggedValue v : log.values().values()) {
-            out.put(StepOutputs.LOG_PREFIX + v.name(), v.value().detach());
-            options.put(v.name(), v.options());
-        }
-        logOptions = options;
+        logged = LoggedOutputs.collect(log, out, true);
         return out;
     }
 
-    Map<String, Log> logOptions() {
-        return logOptions;
+    /** What the most recent call logged (on a traced engine: the trace). */
+    LoggedOutputs logged() {
+        return logged;
     }
 }

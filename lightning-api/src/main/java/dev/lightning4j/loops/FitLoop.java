@@ -189,7 +189,7 @@ public final class FitLoop implements AutoCloseable {
                 stepScheduler();
             }
         }
-        Map<String, Double> stepValues = metrics.addStep(out, step.logOptions(), batch.size());
+        Map<String, Double> stepValues = metrics.addStep(out, step.logged(), batch.size());
         state.record(stepValues, metrics::isProgBar);
         if (update && state.globalStep() % config.logEveryNSteps() == 0 && !stepValues.isEmpty()) {
             ctx.logMetrics(stepValues, state.globalStep());

@@ -5,8 +5,6 @@ import dev.lightning4j.backend.StepContext;
 import dev.lightning4j.backend.StepFunction;
 import dev.lightning4j.backend.Variable;
 import dev.lightning4j.core.LightningModule;
-import dev.lightning4j.core.Log;
-import dev.lightning4j.core.LoggedValue;
 import dev.lightning4j.core.RunningStage;
 import dev.lightning4j.core.StepLog;
 import dev.lightning4j.data.Batch;
@@ -42,7 +40,7 @@ final class TrainingStep implements StepFunction {
     private final List<Parameter> params;
     private final List<Variable> variables;
     private final List<Variable> accumulators;
-    private volatile Map<String, Log> logOptions = Map.of();
+    private volatile LoggedOutputs logged = LoggedOutputs.NONE;
     volatile int batchIdx;
 
     TrainingStep(LightningModule model, Optimizer optimizer, TrainerConfig config, boolean update, List<Variable> accumulators) {
@@ -115,12 +113,7 @@ final class TrainingStep implements StepFunction {
             }
             optimizer.step(ctx, byParam);
         }
-        Map<String, Log> options = new LinkedHashMap<>();
-        for (LoggedValue v : log.values().values()) {
-            out.put(StepOutputs.LOG_PREFIX + v.name(), v.value());
-            options.put(v.name(), v.options());
-        }
-        logOptions = options;
+        logged = LoggedOutputs.collect(log, out, false);
         return out;
     }
 
@@ -145,9 +138,9 @@ final class TrainingStep implements StepFunction {
         return loss.rank() == 0 ? loss : loss.reshape();
     }
 
-    /** The options of each name logged by the most recent call (on a traced engine: the trace). */
-    Map<String, Log> logOptions() {
-        return logOptions;
+    /** What the most recent call logged (on a traced engine: the trace). */
+    LoggedOutputs logged() {
+        return logged;
     }
 
     /** True for the variant that updates the parameters. */
