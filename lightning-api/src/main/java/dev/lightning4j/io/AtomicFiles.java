@@ -1,0 +1,124 @@
+package dev.lightning4j.io;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.ThreadLocalRandom;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes whole files atomically: readers see either the previous content or the new content,
+ * never a torn mix, even if the process dies mid-write. The bytes go to a hidden temporary file in
+ * the target's directory, are forced to the device, and the temporary file is then renamed over
+ * the target with {@link StandardCopyOption#ATOMIC_MOVE}. Temporary files are removed when a write
+ * fails.
+ */
+public final class AtomicFiles {
+    private static final String TEMP_SUFFIX = ".tmp";
+
+    private AtomicFiles() {}
+
+    /**
+     * Replaces (or creates) {@code target} with {@code data}, creating missing parent directories.
+     *
+     * @throws IOException naming {@code target} when the file cannot be written
+     */
+    public static void write(Path target, byte[] data) throws IOException {
+        if (target == null || data == null) {
+            throw new NullPointerException("target and data must not be null");
+        }
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Path fileName = absolute.getFileName();
+        if (dir == null || fileName == null) {
+            throw new IOException("Cannot write " + target + ": not a file path");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IOException("Cannot write " + target + ": cannot create directory " + dir + ": " + e, e);
+        }
+        Path temp = createTemp(dir, fileName.toString(), target);
+        boolean moved = false;
+        try {
+            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(data);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            move(temp, absolute);
+            moved = true;
+            syncDirectory(dir);
+        } catch (IOException e) {
+            throw new IOException("Cannot write " + target + ": " + e, e);
+        } finally {
+            if (!moved) {
+                try {
+                    Files.deleteIfExists(temp);
+                } catch (IOException ignored) {
+                    // The original failure is what matters; a stray hidden .tmp file is harmless.
+                }
+            }
+        }
+    }
+
+    /**
+     * Replaces (or creates) {@code target} with {@code text} encoded as UTF-8.
+     *
+     * @throws IOException naming {@code target} when the file cannot be written
+     */
+    public static void writeString(Path target, String text) throws IOException {
+        if (text == null) {
+            throw new NullPointerException("text must not be null");
+        }
+        write(target, text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A new, empty temporary file beside the target; created with default permissions (umask). */
+    private static Path createTemp(Path dir, String name, Path target) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            String unique = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
+            Path temp = dir.resolve("." + name + "." + unique + TEMP_SUFFIX);
+            try {
+                return Files.createFile(temp);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt >= 100) {
+                    throw new IOException("Cannot write " + target + ": no free temporary name in " + dir, e);
+                }
+            } catch (IOException e) {
+                throw new IOException("Cannot write " + target + ": cannot create a temporary file in " + dir
+                        + ": " + e, e);
+            }
+        }
+    }
+
+    private static void move(Path temp, Path target) throws IOException {
+        try {
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            // The temporary file is in the target's own directory, so this only happens on file
+            // systems without an atomic rename; replacing is then the best available.
+            LoggerFactory.getLogger(AtomicFiles.class)
+                    .warn("The file system of {} does not support atomic moves; replacing it non-atomically", target);
+            Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Makes the rename durable where the platform allows syncing a directory (best effort). */
+    private static void syncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException | RuntimeException ignored) {
+            // Not supported on every platform (Windows cannot open directories); the data is synced.
+        }
+    }
+}
