@@ -43,7 +43,8 @@ class ResidentMemoryStaysFlatTest {
         Lightning.seedEverything(3);
         SamplingModule model = new SamplingModule();
         TensorDataset data = Synthetic.linear(320, 0.1, 4);
-        try (Trainer trainer = Trainer.builder().backend(backend).maxSteps(STEPS).seed(1).enableSummary(false).build()) {
+        try (Trainer trainer = Trainer.builder().backend(backend).maxSteps(STEPS).seed(1).enableSummary(false)
+                .enableLogger(false).enableCheckpointing(false).build()) {
             trainer.fit(model, DataLoader.builder(data).batchSize(32).shuffle(true).build(), null);
             assertThat(trainer.globalStep()).isEqualTo(STEPS);
         }

@@ -19,6 +19,9 @@ import java.util.Map;
 
 /** fit, validate, test and predict of one user module, on every engine. */
 class TrainerEndToEndTest {
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path logs;
+
 
     private static LightningDataModule data() {
         TensorDataset train = Synthetic.linear(512, 0.05, 1);
@@ -36,7 +39,7 @@ class TrainerEndToEndTest {
         LinearRegressionModule model = new LinearRegressionModule(3, 16, 0.05);
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         LightningDataModule dm = data();
-        try (Trainer trainer = Trainer.builder().backend(backend).maxEpochs(8).seed(3)
+        try (Trainer trainer = Trainer.builder().backend(backend).defaultRootDir(logs).maxEpochs(8).seed(3)
                 .console(new PrintStream(console, true, StandardCharsets.UTF_8)).build()) {
             trainer.fit(model, dm);
 
@@ -76,7 +79,7 @@ class TrainerEndToEndTest {
     void maxStepsAndBatchLimitsAreHonoured(String backend) {
         Lightning.seedEverything(1);
         LinearRegressionModule model = new LinearRegressionModule(3, 0, 0.01);
-        try (Trainer trainer = Trainer.builder().backend(backend).maxSteps(10).limitTrainBatches(4)
+        try (Trainer trainer = Trainer.builder().backend(backend).defaultRootDir(logs).maxSteps(10).limitTrainBatches(4)
                 .limitValBatches(1).enableSummary(false).build()) {
             trainer.fit(model, data());
             assertThat(trainer.globalStep()).isEqualTo(10);
@@ -90,7 +93,7 @@ class TrainerEndToEndTest {
         for (int run = 0; run < 2; run++) {
             Lightning.seedEverything(11);
             LinearRegressionModule model = new LinearRegressionModule(3, 8, 0.05);
-            try (Trainer trainer = Trainer.builder().backend(backend).maxEpochs(2).seed(5).enableSummary(false).build()) {
+            try (Trainer trainer = Trainer.builder().backend(backend).defaultRootDir(logs).maxEpochs(2).seed(5).enableSummary(false).build()) {
                 trainer.fit(model, data());
                 finals[run] = trainer.callbackMetrics().get("val_loss");
             }
@@ -102,7 +105,7 @@ class TrainerEndToEndTest {
     void aMissingLoaderIsNamed(String backend) {
         LinearRegressionModule model = new LinearRegressionModule(3, 0, 0.01);
         LightningDataModule empty = new LightningDataModule() { };
-        try (Trainer trainer = Trainer.builder().backend(backend).maxEpochs(1).build()) {
+        try (Trainer trainer = Trainer.builder().backend(backend).defaultRootDir(logs).maxEpochs(1).build()) {
             assertThatThrownBy(() -> trainer.fit(model, empty))
                     .hasMessageContaining("trainDataLoader() returned null");
         }

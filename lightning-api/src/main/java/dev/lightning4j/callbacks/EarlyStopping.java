@@ -95,6 +95,9 @@ public final class EarlyStopping implements Callback {
 
     @Override
     public void onValidationEnd(Trainer trainer, LightningModule module) {
+        if (trainer.state().sanityChecking()) {
+            return;
+        }
         ranValidation = true;
         check(trainer);
     }

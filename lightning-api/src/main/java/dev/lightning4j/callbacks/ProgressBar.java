@@ -78,7 +78,7 @@ public final class ProgressBar implements Callback {
 
     @Override
     public void onValidationEnd(Trainer trainer, LightningModule module) {
-        if (trainer.activeFit() == null) {
+        if (trainer.activeFit() == null && !trainer.state().sanityChecking()) {
             out.println("validate | " + metricText(trainer.callbackMetrics(), " ", " | ").replaceFirst("^ \\| ", ""));
         }
     }

@@ -4,6 +4,9 @@ import dev.lightning4j.data.Batch;
 import dev.lightning4j.metrics.Metric;
 import dev.lightning4j.nn.Module;
 import dev.lightning4j.tensor.Tensor;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The science of a model, as PyTorch Lightning's {@code LightningModule}: its layers, what one
@@ -17,6 +20,20 @@ import dev.lightning4j.tensor.Tensor;
  */
 public abstract class LightningModule extends Module implements ModelHooks {
     StepLog activeLog;
+    private Map<String, Object> hparams = Map.of();
+
+    /**
+     * Records the module's hyper-parameters (JSON-compatible values), as Lightning's
+     * {@code save_hyperparameters}: loggers record them and checkpoints keep them.
+     */
+    protected void saveHyperparameters(Map<String, Object> values) {
+        this.hparams = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+    }
+
+    /** The hyper-parameters recorded with {@link #saveHyperparameters}. */
+    public Map<String, Object> hparams() {
+        return hparams;
+    }
 
     /** Computes the loss of one training batch. */
     public abstract Tensor trainingStep(Batch batch, int batchIdx);

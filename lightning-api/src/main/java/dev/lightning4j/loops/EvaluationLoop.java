@@ -34,6 +34,27 @@ public final class EvaluationLoop implements AutoCloseable {
 
     /** Runs up to {@code maxBatches} batches with the stage's hooks, records and returns the epoch metrics. */
     public Map<String, Double> run(DataLoader loader, int maxBatches) {
+        return runWithHooks(loader, maxBatches, true);
+    }
+
+    /**
+     * Runs up to {@code maxBatches} validation batches to catch errors early, with the validation
+     * hooks (callbacks can tell by {@code trainer.state().sanityChecking()}) but recording nothing,
+     * as Lightning's sanity check.
+     */
+    public void sanityCheck(DataLoader loader, int maxBatches) {
+        Hooks h = ctx.hooks();
+        ctx.state().setSanityChecking(true);
+        try {
+            h.start(c -> c.onSanityCheckStart(h.trainer(), model), null);
+            runWithHooks(loader, maxBatches, false);
+            h.end(c -> c.onSanityCheckEnd(h.trainer(), model), null);
+        } finally {
+            ctx.state().setSanityChecking(false);
+        }
+    }
+
+    private Map<String, Double> runWithHooks(DataLoader loader, int maxBatches, boolean record) {
         Hooks h = ctx.hooks();
         boolean validating = stage == RunningStage.VALIDATING;
         if (validating) {
@@ -43,7 +64,7 @@ public final class EvaluationLoop implements AutoCloseable {
             h.start(c -> c.onTestStart(h.trainer(), model), m -> m.onTestStart());
             h.start(c -> c.onTestEpochStart(h.trainer(), model), m -> m.onTestEpochStart());
         }
-        Map<String, Double> epoch = run(loader, maxBatches, true);
+        Map<String, Double> epoch = run(loader, maxBatches, record);
         if (validating) {
             h.end(c -> c.onValidationEpochEnd(h.trainer(), model), m -> m.onValidationEpochEnd());
             h.end(c -> c.onValidationEnd(h.trainer(), model), m -> m.onValidationEnd());
@@ -52,14 +73,6 @@ public final class EvaluationLoop implements AutoCloseable {
             h.end(c -> c.onTestEnd(h.trainer(), model), m -> m.onTestEnd());
         }
         return epoch;
-    }
-
-    /** Runs up to {@code maxBatches} batches to catch errors early, recording nothing (Lightning's sanity check). */
-    public void sanityCheck(DataLoader loader, int maxBatches) {
-        Hooks h = ctx.hooks();
-        h.start(c -> c.onSanityCheckStart(h.trainer(), model), null);
-        run(loader, maxBatches, false);
-        h.end(c -> c.onSanityCheckEnd(h.trainer(), model), null);
     }
 
     private Map<String, Double> run(DataLoader loader, int maxBatches, boolean record) {

@@ -3,6 +3,7 @@ package dev.lightning4j.loops;
 import dev.lightning4j.backend.CompiledStep;
 import dev.lightning4j.backend.Variable;
 import dev.lightning4j.core.LightningModule;
+import dev.lightning4j.core.ModelHooks;
 import dev.lightning4j.core.Optimization;
 import dev.lightning4j.core.RunningStage;
 import dev.lightning4j.data.DataLoader;
@@ -73,6 +74,11 @@ public final class FitLoop implements AutoCloseable {
     /** The optimizer and scheduler in use. */
     public Optimization optimization() {
         return optimization;
+    }
+
+    /** The seed of this fit's data order (saved in checkpoints so a resume sees the same batches). */
+    public long dataSeed() {
+        return ctx.dataSeed();
     }
 
     /** Training batches per epoch after limits. */
@@ -177,13 +183,10 @@ public final class FitLoop implements AutoCloseable {
         if (config.detectAnomaly() && gradNorm != null) {
             checkFinite(gradNorm.item(), "the gradients' total norm", batchIdx);
         }
-        h.each(c -> c.onBeforeBackward(h.trainer(), model, loss));
-        model.onBeforeBackward(loss);
-        h.each(c -> c.onAfterBackward(h.trainer(), model));
-        model.onAfterBackward();
+        h.start(c -> c.onBeforeBackward(h.trainer(), model, loss), m -> m.onBeforeBackward(loss));
+        h.start(c -> c.onAfterBackward(h.trainer(), model), ModelHooks::onAfterBackward);
         if (update) {
-            h.each(c -> c.onBeforeOptimizerStep(h.trainer(), model));
-            model.onBeforeOptimizerStep();
+            h.start(c -> c.onBeforeOptimizerStep(h.trainer(), model), ModelHooks::onBeforeOptimizerStep);
             state.incrementGlobalStep();
             if (optimization.scheduler() != null && optimization.interval() == Optimization.Interval.STEP) {
                 stepScheduler();

@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The one place hooks are dispatched: callbacks then the module for "start" hooks, the module then
- * callbacks in reverse registration order for "end" hooks (as JUnit orders its after-callbacks).
+ * The one place hooks are dispatched. As in Lightning, callbacks run before the module's own hook;
+ * for "end" hooks the callbacks run in reverse registration order (as JUnit orders its
+ * after-callbacks), so a callback registered first wraps the others.
  */
 public final class Hooks {
     private final Trainer trainer;
@@ -52,12 +53,12 @@ public final class Hooks {
         }
     }
 
-    /** An "end" hook: the module, then callbacks in reverse order. */
+    /** An "end" hook: callbacks in reverse order, then the module. */
     public void end(Consumer<Callback> callbackHook, Consumer<ModelHooks> moduleHook) {
+        reversed.forEach(callbackHook);
         if (moduleHook != null) {
             moduleHook.accept(module);
         }
-        reversed.forEach(callbackHook);
     }
 
     /** A hook with no ordering convention (per-batch hooks): callbacks in order. */

@@ -6,7 +6,9 @@ import com.google.inject.util.Modules;
 import dev.lightning4j.backend.Backend;
 import dev.lightning4j.backend.Backends;
 import dev.lightning4j.callbacks.Callback;
+import dev.lightning4j.callbacks.ModelCheckpoint;
 import dev.lightning4j.callbacks.ModelSummary;
+import dev.lightning4j.checkpoint.Checkpoint;
 import dev.lightning4j.callbacks.ProgressBar;
 import dev.lightning4j.core.LightningModule;
 import dev.lightning4j.core.Optimization;
@@ -14,6 +16,7 @@ import dev.lightning4j.core.RunningStage;
 import dev.lightning4j.core.Stage;
 import dev.lightning4j.data.DataLoader;
 import dev.lightning4j.data.LightningDataModule;
+import dev.lightning4j.loggers.CSVLogger;
 import dev.lightning4j.loggers.Logger;
 import dev.lightning4j.loops.EvaluationLoop;
 import dev.lightning4j.loops.FitLoop;
@@ -52,6 +55,7 @@ public final class Trainer implements AutoCloseable {
     private final TrainerState state = new TrainerState();
     private final Set<LightningModule> placed = Collections.newSetFromMap(new IdentityHashMap<>());
     private FitLoop activeFit;
+    private LightningModule activeModel;
 
     /** Creates a Trainer from its collaborators; use {@link #builder()} rather than calling this. */
     @Inject
@@ -69,8 +73,18 @@ public final class Trainer implements AutoCloseable {
         if (config.enableProgressBar() && all.stream().noneMatch(c -> c instanceof ProgressBar)) {
             all.add(new ProgressBar(console));
         }
+        boolean smokeTest = config.fastDevRun() > 0;
+        if (config.enableCheckpointing() && !smokeTest && all.stream().noneMatch(c -> c instanceof ModelCheckpoint)) {
+            all.add(new ModelCheckpoint());
+        }
         this.callbacks = List.copyOf(all);
-        this.loggers = config.fastDevRun() > 0 ? List.of() : List.copyOf(plugins.loggers());
+        if (smokeTest) {
+            this.loggers = List.of();
+        } else if (plugins.loggers().isEmpty() && config.enableLogger()) {
+            this.loggers = List.of(new CSVLogger(config.defaultRootDir()));
+        } else {
+            this.loggers = List.copyOf(plugins.loggers());
+        }
     }
 
     /** Starts a Trainer configuration. */
@@ -175,13 +189,19 @@ public final class Trainer implements AutoCloseable {
         DataLoader v = valLoader;
         BatchLimit tl = trainLimit;
         BatchLimit vl = valLimit;
+        Path resumeFrom = ckptPath == null ? null : CheckpointConnector.resolve(this, ckptPath);
+        Checkpoint checkpoint = resumeFrom == null ? null : CheckpointConnector.load(resumeFrom);
         run(model, Stage.FIT, () -> {
             place(model);
+            if (!model.hparams().isEmpty()) {
+                loggers.forEach(l -> l.logHyperparams(model.hparams()));
+            }
             Optimization optimization = model.configureOptimizers();
-            try (FitLoop loop = new FitLoop(loopContext(model), model, t, v, optimization, tl, vl)) {
+            Long savedSeed = checkpoint == null ? null : CheckpointConnector.dataSeed(checkpoint);
+            try (FitLoop loop = new FitLoop(loopContext(model, savedSeed), model, t, v, optimization, tl, vl)) {
                 activeFit = loop;
-                if (ckptPath != null) {
-                    throw new UnsupportedOperationException("resuming from " + ckptPath + " is not wired yet");
+                if (checkpoint != null) {
+                    CheckpointConnector.restore(this, model, loop, checkpoint, resumeFrom);
                 }
                 loop.run();
             } finally {
@@ -189,6 +209,19 @@ public final class Trainer implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /**
+     * Saves a checkpoint of the model being run (with optimizer, loop, scheduler and callback
+     * state during a fit) to {@code path}, atomically: an existing checkpoint there is replaced
+     * only once the new one is complete.
+     */
+    public void saveCheckpoint(Path path) {
+        if (activeModel == null) {
+            throw new IllegalStateException("saveCheckpoint needs a model: call it while fit, validate or test runs "
+                    + "(for example from a callback)");
+        }
+        CheckpointConnector.save(this, activeModel, path);
     }
 
     /** Runs the validation loop once and returns the epoch-level metrics. */
@@ -255,6 +288,7 @@ public final class Trainer implements AutoCloseable {
     /** Wraps a stage in setup/teardown hooks, reports failures to callbacks, and flushes loggers. */
     private <T> T run(LightningModule model, Stage stage, Supplier<T> body) {
         Hooks hooks = new Hooks(this, model, callbacks);
+        activeModel = model;
         hooks.start(c -> c.setup(this, model, stage), null);
         try {
             return body.get();
@@ -264,6 +298,7 @@ public final class Trainer implements AutoCloseable {
         } finally {
             hooks.end(c -> c.teardown(this, model, stage), null);
             loggers.forEach(Logger::save);
+            activeModel = null;
         }
     }
 
@@ -273,7 +308,12 @@ public final class Trainer implements AutoCloseable {
     }
 
     private LoopContext loopContext(LightningModule model) {
-        long seed = config.seed() != null ? config.seed() : Generator.defaultGenerator().nextLong();
+        return loopContext(model, null);
+    }
+
+    private LoopContext loopContext(LightningModule model, Long savedSeed) {
+        long seed = savedSeed != null ? savedSeed
+                : config.seed() != null ? config.seed() : Generator.defaultGenerator().nextLong();
         backend.manualSeed(seed);
         return new LoopContext(backend, strategy, config, state, loggers, new Hooks(this, model, callbacks), seed);
     }

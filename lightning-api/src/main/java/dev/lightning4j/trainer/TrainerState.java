@@ -9,6 +9,7 @@ public final class TrainerState {
     private int currentEpoch;
     private long globalStep;
     private boolean shouldStop;
+    private boolean sanityChecking;
     private final Map<String, Double> callbackMetrics = new LinkedHashMap<>();
     private final Map<String, Double> progressBarMetrics = new LinkedHashMap<>();
 
@@ -25,6 +26,16 @@ public final class TrainerState {
     /** True once something (max steps, a callback) asked the fit to end. */
     public boolean shouldStop() {
         return shouldStop;
+    }
+
+    /** True while the sanity-check validation runs before training (nothing is recorded then). */
+    public boolean sanityChecking() {
+        return sanityChecking;
+    }
+
+    /** Marks the sanity check (for the loops). */
+    public void setSanityChecking(boolean on) {
+        sanityChecking = on;
     }
 
     /** Asks the fit loop to stop after the current step. */
