@@ -141,7 +141,6 @@ public final class FitLoop implements AutoCloseable {
         for (int i = first; i < trainBatches && it.hasNext(); i++) {
             HostBatch batch = it.next();
             runBatch(batch, i, metrics);
-            progress = new FitProgress(epoch, i + 1, false, state.globalStep());
             if (valDue && (i + 1) % valEvery == 0) {
                 validate();
             }
@@ -192,6 +191,8 @@ public final class FitLoop implements AutoCloseable {
                 stepScheduler();
             }
         }
+        // The batch is done: checkpoints saved from the hooks below resume after it.
+        progress = new FitProgress(progress.epoch(), batchIdx + 1, false, state.globalStep());
         Map<String, Double> stepValues = metrics.addStep(out, step.logged(), batch.size());
         state.record(stepValues, metrics::isProgBar);
         if (update && state.globalStep() % config.logEveryNSteps() == 0 && !stepValues.isEmpty()) {

@@ -1,0 +1,151 @@
+package dev.lightning4j.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.multibindings.Multibinder;
+import dev.lightning4j.callbacks.Callback;
+import dev.lightning4j.callbacks.EarlyStopping;
+import dev.lightning4j.callbacks.LearningRateMonitor;
+import dev.lightning4j.callbacks.ModelCheckpoint;
+import dev.lightning4j.callbacks.ProgressBar;
+import dev.lightning4j.core.LightningModule;
+import dev.lightning4j.core.Lightning;
+import dev.lightning4j.data.DataLoader;
+import dev.lightning4j.loggers.TensorBoardLogger;
+import dev.lightning4j.testkit.ForEachBackend;
+import dev.lightning4j.trainer.Trainer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Callbacks and loggers as a user configures them, on every engine. */
+class CallbacksAndLoggersTest {
+    @TempDir
+    Path dir;
+
+    private static DataLoader train() {
+        return DataLoader.builder(Synthetic.linear(64, 0.1, 1)).batchSize(16).shuffle(true).build();
+    }
+
+    private static DataLoader val() {
+        return DataLoader.builder(Synthetic.linear(32, 0.1, 2)).batchSize(16).build();
+    }
+
+    @ForEachBackend
+    void earlyStoppingStopsAfterPatienceWithoutImprovement(String backend) {
+        EarlyStopping stop = new EarlyStopping("val_loss").patience(2);
+        try (Trainer t = Trainer.builder().backend(backend).maxEpochs(50).seed(1).enableSummary(false)
+                .defaultRootDir(dir).enableCheckpointing(false).callbacks(stop).build()) {
+            t.fit(new LinearRegressionModule(3, 0, 0.0), train(), val()); // lr 0: val_loss never improves
+            assertThat(t.currentEpoch()).isEqualTo(3);
+        }
+        assertThat(stop.stoppedEpoch()).isEqualTo(2);
+        assertThat(stop.stopReason()).contains("did not improve in the last 2 records");
+    }
+
+    @ForEachBackend
+    void minEpochsOverridesAnEarlyStop(String backend) {
+        try (Trainer t = Trainer.builder().backend(backend).maxEpochs(50).minEpochs(6).seed(1).enableSummary(false)
+                .defaultRootDir(dir).enableCheckpointing(false).callbacks(new EarlyStopping("val_loss").patience(1)).build()) {
+            t.fit(new LinearRegressionModule(3, 0, 0.0), train(), val());
+            assertThat(t.currentEpoch()).isEqualTo(6);
+        }
+    }
+
+    @ForEachBackend
+    void theDefaultCsvLoggerAndCheckpointsShareTheVersionDirectory(String backend) throws IOException {
+        Lightning.seedEverything(2);
+        try (Trainer t = Trainer.builder().backend(backend).maxEpochs(3).seed(1).enableSummary(false)
+                .defaultRootDir(dir).logEveryNSteps(1).callbacks(new LearningRateMonitor()).build()) {
+            t.fit(new LinearRegressionModule(3, 4, 0.05), train(), val());
+        }
+        Path version = dir.resolve("lightning_logs").resolve("version_0");
+        List<String> csv = Files.readAllLines(version.resolve("metrics.csv"));
+        assertThat(csv.get(0)).contains("train_loss").contains("val_loss").contains("epoch").contains("step")
+                .contains("lr-SGD");
+        assertThat(csv).hasSizeGreaterThan(12);
+        // Lightning's default checkpoint: the latest epoch only, named epoch=N-step=M.
+        try (var files = Files.list(version.resolve("checkpoints"))) {
+            assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("epoch=2-step=12.ckpt");
+        }
+    }
+
+    @ForEachBackend
+    void modelCheckpointKeepsTheTopKByTheMonitoredMetric(String backend) {
+        Lightning.seedEverything(2);
+        ModelCheckpoint mc = new ModelCheckpoint().dirpath(dir.resolve("best")).monitor("val_loss").saveTopK(2)
+                .filename("{epoch}-{val_loss:.4f}");
+        try (Trainer t = Trainer.builder().backend(backend).maxEpochs(5).seed(1).enableSummary(false)
+                .enableLogger(false).callbacks(mc).build()) {
+            t.fit(new LinearRegressionModule(3, 4, 0.05), train(), val());
+        }
+        assertThat(mc.keptPaths()).hasSize(2);
+        assertThat(mc.bestModelPath().getFileName().toString()).startsWith("epoch=").contains("-val_loss=").endsWith(".ckpt");
+        assertThat(mc.bestModelPath()).isDirectory();
+        try (var files = Files.list(dir.resolve("best"))) {
+            assertThat(files.count()).isEqualTo(2);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @ForEachBackend
+    void tensorBoardLoggerWritesAnEventFile(String backend) throws IOException {
+        TensorBoardLogger tb = TensorBoardLogger.builder().rootDir(dir).build();
+        try (Trainer t = Trainer.builder().backend(backend).maxEpochs(2).enableSummary(false).enableCheckpointing(false)
+                .loggers(tb).logEveryNSteps(1).build()) {
+            t.fit(new LinearRegressionModule(3, 0, 0.05), train(), val());
+        }
+        try (var files = Files.list(tb.logDir())) {
+            assertThat(files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("events.out.tfevents.")))
+                    .hasSize(1);
+        }
+    }
+
+    @ForEachBackend
+    void progressBarAndSummaryPrintPlainLinesOffATerminal(String backend) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream console = new PrintStream(out, true, StandardCharsets.UTF_8);
+        try (Trainer t = Trainer.builder().backend(backend).maxEpochs(2).enableLogger(false).enableCheckpointing(false)
+                .console(console).callbacks(new ProgressBar(console, false)).build()) {
+            t.fit(new LinearRegressionModule(3, 4, 0.05), train(), val());
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertThat(text).contains("Trainable params").contains("net").contains("Sequential");
+        assertThat(text.lines().filter(l -> l.startsWith("Epoch ")).toList()).hasSize(2)
+                .allSatisfy(l -> assertThat(l).contains("train_loss").contains("val_loss").contains("4 batches"));
+        assertThat(text).doesNotContain("\r");
+    }
+
+    /** A callback bound through Guice rather than passed to the builder. */
+    static final class CountingCallback implements Callback {
+        static int fits;
+
+        @Override
+        public void onFitStart(Trainer trainer, LightningModule module) {
+            fits++;
+        }
+    }
+
+    @ForEachBackend
+    void callbacksCanBeBoundWithGuice(String backend) {
+        int before = CountingCallback.fits;
+        AbstractModule bindings = new AbstractModule() {
+            @Override
+            protected void configure() {
+                Multibinder.newSetBinder(binder(), Callback.class).addBinding().to(CountingCallback.class);
+            }
+        };
+        try (Trainer t = Trainer.builder().backend(backend).maxSteps(1).enableSummary(false).enableLogger(false)
+                .enableCheckpointing(false).modules(bindings).build()) {
+            t.fit(new LinearRegressionModule(3, 0, 0.05), train(), null);
+        }
+        assertThat(CountingCallback.fits).isEqualTo(before + 1);
+    }
+}
