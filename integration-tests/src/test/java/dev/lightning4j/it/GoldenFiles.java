@@ -4,6 +4,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.lightning4j.nn.GELU;
+import dev.lightning4j.nn.Identity;
+import dev.lightning4j.nn.Linear;
+import dev.lightning4j.nn.Module;
+import dev.lightning4j.nn.ReLU;
+import dev.lightning4j.nn.Sequential;
+import dev.lightning4j.nn.Sigmoid;
+import dev.lightning4j.nn.Tanh;
 import dev.lightning4j.tensor.HostArray;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -102,6 +110,45 @@ final class GoldenFiles {
             out[i] = array.get(i).getAsDouble();
         }
         return out;
+    }
+
+    /**
+     * The Sequential described by a training case's {@code "model"}: {@code {"layers": ["Linear",
+     * "ReLU", "Linear"], "sizes": [4, 8, 1]}}, Linear layers taking consecutive sizes. Its state-dict
+     * names are the case's ({@code 0.weight}, ...). Same rules as GoldenTrainingTest's own builder.
+     */
+    static Sequential sequential(JsonObject spec) {
+        JsonArray layers = spec.getAsJsonArray("layers");
+        JsonArray sizes = spec.getAsJsonArray("sizes");
+        List<Module> modules = new ArrayList<>();
+        int linear = 0;
+        for (JsonElement l : layers) {
+            String kind = l.getAsString();
+            switch (kind) {
+                case "Linear":
+                    modules.add(new Linear(sizes.get(linear).getAsInt(), sizes.get(linear + 1).getAsInt()));
+                    linear++;
+                    break;
+                case "ReLU":
+                    modules.add(new ReLU());
+                    break;
+                case "Tanh":
+                    modules.add(new Tanh());
+                    break;
+                case "Sigmoid":
+                    modules.add(new Sigmoid());
+                    break;
+                case "GELU":
+                    modules.add(new GELU());
+                    break;
+                case "Identity":
+                    modules.add(new Identity());
+                    break;
+                default:
+                    throw new IllegalArgumentException("golden model: unsupported layer " + kind);
+            }
+        }
+        return new Sequential(modules);
     }
 
     private static long[] shape(JsonObject tensor) {
