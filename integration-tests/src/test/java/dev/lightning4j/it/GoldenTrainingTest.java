@@ -3,22 +3,14 @@ package dev.lightning4j.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.lightning4j.backend.Backend;
 import dev.lightning4j.backend.Backends;
 import dev.lightning4j.backend.CompiledStep;
 import dev.lightning4j.backend.Gradients;
 import dev.lightning4j.backend.Variable;
-import dev.lightning4j.nn.GELU;
-import dev.lightning4j.nn.Identity;
-import dev.lightning4j.nn.Linear;
-import dev.lightning4j.nn.Module;
 import dev.lightning4j.nn.Parameter;
-import dev.lightning4j.nn.ReLU;
 import dev.lightning4j.nn.Sequential;
-import dev.lightning4j.nn.Sigmoid;
-import dev.lightning4j.nn.Tanh;
 import dev.lightning4j.nn.functional.F;
 import dev.lightning4j.optim.Adam;
 import dev.lightning4j.optim.AdamW;
@@ -27,7 +19,6 @@ import dev.lightning4j.optim.SGD;
 import dev.lightning4j.tensor.Device;
 import dev.lightning4j.tensor.HostArray;
 import dev.lightning4j.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +71,7 @@ class GoldenTrainingTest {
         assertThat(json.get("scheduler").isJsonNull()).as("%s: schedulers are not part of this test", caseName).isTrue();
         assertThat(json.get("clip_grad_norm").isJsonNull()).as("%s: clipping is not part of this test", caseName).isTrue();
 
-        Sequential model = buildModel(json.getAsJsonObject("model"));
+        Sequential model = GoldenFiles.sequential(json.getAsJsonObject("model"));
         model.loadStateDict(GoldenFiles.stateDict(json.getAsJsonObject("initial_state")), true);
         String lossName = json.get("loss").getAsString();
         HostArray x = GoldenFiles.floats(json.getAsJsonObject("x"));
@@ -159,31 +150,6 @@ class GoldenTrainingTest {
             case "ce" -> F.crossEntropy(output, target);
             default -> throw new IllegalArgumentException("unknown golden loss '" + name + "'");
         };
-    }
-
-    /** {@code {"layers": ["Linear", "ReLU", "Linear"], "sizes": [4, 8, 1]}}: Linear layers take consecutive sizes. */
-    private static Sequential buildModel(JsonObject spec) {
-        JsonArray layers = spec.getAsJsonArray("layers");
-        JsonArray sizes = spec.getAsJsonArray("sizes");
-        List<Module> modules = new ArrayList<>();
-        int linear = 0;
-        for (JsonElement l : layers) {
-            String kind = l.getAsString();
-            modules.add(switch (kind) {
-                case "Linear" -> {
-                    Linear m = new Linear(sizes.get(linear).getAsInt(), sizes.get(linear + 1).getAsInt());
-                    linear++;
-                    yield m;
-                }
-                case "ReLU" -> new ReLU();
-                case "Tanh" -> new Tanh();
-                case "Sigmoid" -> new Sigmoid();
-                case "GELU" -> new GELU();
-                case "Identity" -> new Identity();
-                default -> throw new IllegalArgumentException("golden model: unsupported layer " + kind);
-            });
-        }
-        return new Sequential(modules);
     }
 
     private static Optimizer buildOptimizer(JsonObject o, List<Parameter> params) {
