@@ -492,4 +492,48 @@ final class PtKernels implements Kernels {
             throw fail("dropout", e, x);
         }
     }
+
+    // ------------------------------------------------------------------ convolution and pooling
+
+    private static ai.djl.ndarray.types.Shape dims(int[] v) {
+        return new ai.djl.ndarray.types.Shape(toLong(v));
+    }
+
+    @Override
+    public NativeTensor conv(NativeTensor x, NativeTensor weight, int[] stride, int[] padding, int[] dilation, int groups) {
+        PtTensor in = t(x);
+        try {
+            // torch's convolution picks 1-D or 2-D from the input rank; the bias is added by the API.
+            PtNDArray r = JniUtils.convolution(in.array(), t(weight).array(), null, dims(stride), dims(padding),
+                    dims(dilation), groups);
+            return own(r, in.dtype(), in.device());
+        } catch (EngineException e) {
+            throw fail("conv(stride=" + Arrays.toString(stride) + ", padding=" + Arrays.toString(padding) + ", dilation="
+                    + Arrays.toString(dilation) + ", groups=" + groups + ")", e, x, weight);
+        }
+    }
+
+    @Override
+    public NativeTensor maxPool(NativeTensor x, int[] kernel, int[] stride, int[] padding) {
+        PtTensor in = t(x);
+        try {
+            return own(JniUtils.maxPool(in.array(), dims(kernel), dims(stride), dims(padding), false), in.dtype(), in.device());
+        } catch (EngineException e) {
+            throw fail("maxPool(kernel=" + Arrays.toString(kernel) + ", stride=" + Arrays.toString(stride)
+                    + ", padding=" + Arrays.toString(padding) + ")", e, x);
+        }
+    }
+
+    @Override
+    public NativeTensor avgPool(NativeTensor x, int[] kernel, int[] stride, int[] padding) {
+        PtTensor in = t(x);
+        try {
+            // ceil_mode=false, count_include_pad=true: torch's defaults, which the API documents.
+            return own(JniUtils.avgPool(in.array(), dims(kernel), dims(stride), dims(padding), false, true),
+                    in.dtype(), in.device());
+        } catch (EngineException e) {
+            throw fail("avgPool(kernel=" + Arrays.toString(kernel) + ", stride=" + Arrays.toString(stride)
+                    + ", padding=" + Arrays.toString(padding) + ")", e, x);
+        }
+    }
 }

@@ -610,4 +610,156 @@ final class TfKernels implements Kernels {
         sb.append(": ").append(e.getMessage());
         return new IllegalArgumentException(sb.toString(), e);
     }
+
+    // ------------------------------------------------------------------ convolution and pooling
+    //
+    // TF's CPU kernels of Conv2D, MaxPool and AvgPool take NHWC only, and the C++ gradient of Conv2D
+    // (the one TF_AddGradients uses) ignores the dilations and explicit_paddings attributes. So each
+    // op here transposes NCHW to NHWC and back, pads explicitly with a Pad op, dilates the kernel by
+    // inserting zeros instead of using the dilations attribute, runs the TF op with VALID padding,
+    // and splits grouped convolutions into one Conv2D per group. A 1-D op is the 2-D op with a
+    // height of 1. Every op used (Transpose, ExpandDims, Squeeze, Pad, PadV2, Reshape, StridedSlice,
+    // ConcatV2, Conv2D, MaxPool, AvgPool) has a registered gradient.
+
+    private static final int[] TO_NHWC = {0, 2, 3, 1};
+    private static final int[] TO_NCHW = {0, 3, 1, 2};
+
+    /** A 1-D argument as its 2-D form with a leading height entry; 2-D arguments unchanged. */
+    private static int[] as2d(int[] v, int heightValue) {
+        return v.length == 2 ? v : new int[] {heightValue, v[0]};
+    }
+
+    /** {@code [N, C, L]} as {@code [N, C, 1, L]}, then NHWC. */
+    private static Output<?> toNhwc(Call c, Output<?> in, boolean oneD) {
+        Output<?> x = oneD ? c.op("ExpandDims", in, c.i32Scalar(2)) : in;
+        return c.op("Transpose", x, c.i32(TO_NHWC));
+    }
+
+    /** NHWC back to NCHW, dropping the height of 1 of a 1-D op. */
+    private static Output<?> fromNhwc(Call c, Output<?> y, boolean oneD) {
+        Output<?> out = c.op("Transpose", y, c.i32(TO_NCHW));
+        return oneD ? c.op("Squeeze", b -> b.addInput(out).setAttr("squeeze_dims", new long[] {2})) : out;
+    }
+
+    /** Pads the H and W dimensions of an NHWC tensor on both sides, with zeros or with {@code fill}. */
+    private static Output<?> padHw(Call c, Output<?> x, int[] padding, Double fill, DType dtype) {
+        if (padding[0] == 0 && padding[1] == 0) {
+            return x;
+        }
+        Output<?> pads = c.op("Reshape", c.i32(0, 0, padding[0], padding[0], padding[1], padding[1], 0, 0), c.i64(4, 2));
+        if (fill == null) {
+            return c.op("Pad", x, pads);
+        }
+        return c.op("PadV2", x, pads, c.scalar(fill, dtype));
+    }
+
+    /** Elements {@code [start, end)} of the last dimension of a rank-4 tensor (other dimensions whole). */
+    private static Output<?> sliceLast(Call c, Output<?> x, int start, int end) {
+        Output<?> b = c.i32(0, 0, 0, start);
+        Output<?> e = c.i32(0, 0, 0, end);
+        Output<?> st = c.i32(1, 1, 1, 1);
+        return c.op("StridedSlice", o -> o.addInput(x).addInput(b).addInput(e).addInput(st)
+                .setAttr("begin_mask", 0b0111L).setAttr("end_mask", 0b0111L));
+    }
+
+    /**
+     * An HWIO kernel {@code [kh, kw, I, O]} dilated by inserting {@code d - 1} zeros between taps:
+     * {@code [kh, 1, kw, 1, I, O]} padded to {@code [kh, dh, kw, dw, I, O]}, reshaped to
+     * {@code [kh*dh, kw*dw, I, O]} and cut to {@code [(kh-1)*dh+1, (kw-1)*dw+1, I, O]}.
+     */
+    private static Output<?> dilateKernel(Call c, Output<?> w, long[] hwio, int[] dilation) {
+        long kh = hwio[0];
+        long kw = hwio[1];
+        long in = hwio[2];
+        long out = hwio[3];
+        int dh = dilation[0];
+        int dw = dilation[1];
+        Output<?> r = c.op("Reshape", w, c.i64(kh, 1, kw, 1, in, out));
+        Output<?> pads = c.op("Reshape", c.i32(0, 0, 0, dh - 1, 0, 0, 0, dw - 1, 0, 0, 0, 0), c.i64(6, 2));
+        Output<?> spread = c.op("Reshape", c.op("Pad", r, pads), c.i64(kh * dh, kw * dw, in, out));
+        Output<?> b = c.i32(0, 0, 0, 0);
+        Output<?> e = c.i32((int) ((kh - 1) * dh + 1), (int) ((kw - 1) * dw + 1), 0, 0);
+        Output<?> st = c.i32(1, 1, 1, 1);
+        return c.op("StridedSlice", o -> o.addInput(spread).addInput(b).addInput(e).addInput(st)
+                .setAttr("end_mask", 0b1100L));
+    }
+
+    private static long[] nhwcStrides(int[] stride) {
+        return new long[] {1, stride[0], stride[1], 1};
+    }
+
+    @Override
+    public NativeTensor conv(NativeTensor x, NativeTensor weight, int[] stride, int[] padding, int[] dilation, int groups) {
+        try (Call c = new Call()) {
+            boolean oneD = x.shape().rank() == 3;
+            int[] st = as2d(stride, 1);
+            int[] pad = as2d(padding, 0);
+            int[] dil = as2d(dilation, 1);
+            Output<?> in = padHw(c, toNhwc(c, c.in(x), oneD), pad, null, x.dtype());
+            // [O, I/g, (kh,) kw] -> [O, I/g, kh, kw] -> HWIO [kh, kw, I/g, O]
+            Output<?> w = c.in(weight);
+            if (oneD) {
+                w = c.op("ExpandDims", w, c.i32Scalar(2));
+            }
+            w = c.op("Transpose", w, c.i32(2, 3, 1, 0));
+            long[] ws = weight.shape().dims();
+            long[] hwio = {oneD ? 1 : ws[2], ws[ws.length - 1], ws[1], ws[0]};
+            if (dil[0] > 1 || dil[1] > 1) {
+                w = dilateKernel(c, w, hwio, dil);
+            }
+            long[] strides = nhwcStrides(st);
+            Output<?> y;
+            if (groups == 1) {
+                y = conv2d(c, in, w, strides);
+            } else {
+                int inPerGroup = (int) hwio[2];
+                int outPerGroup = (int) (hwio[3] / groups);
+                Output<?>[] parts = new Output<?>[groups];
+                for (int g = 0; g < groups; g++) {
+                    parts[g] = conv2d(c, sliceLast(c, in, g * inPerGroup, (g + 1) * inPerGroup),
+                            sliceLast(c, w, g * outPerGroup, (g + 1) * outPerGroup), strides);
+                }
+                Output<?> axis = c.i32Scalar(3);
+                y = c.op("ConcatV2", b -> b.addInputList(parts).addInput(axis));
+            }
+            return c.done(fromNhwc(c, y, oneD));
+        } catch (RuntimeException e) {
+            throw fail("conv(stride=" + Arrays.toString(stride) + ", padding=" + Arrays.toString(padding) + ", dilation="
+                    + Arrays.toString(dilation) + ", groups=" + groups + ")", e, x, weight);
+        }
+    }
+
+    private static Output<?> conv2d(Call c, Output<?> in, Output<?> w, long[] strides) {
+        return c.op("Conv2D", b -> b.addInput(in).addInput(w).setAttr("strides", strides)
+                .setAttr("padding", "VALID").setAttr("data_format", "NHWC"));
+    }
+
+    @Override
+    public NativeTensor maxPool(NativeTensor x, int[] kernel, int[] stride, int[] padding) {
+        // Padding is minus infinity, as torch's max_pool: a padded cell never wins a window.
+        return pool("MaxPool", x, kernel, stride, padding, Double.NEGATIVE_INFINITY);
+    }
+
+    @Override
+    public NativeTensor avgPool(NativeTensor x, int[] kernel, int[] stride, int[] padding) {
+        // Zero padding followed by a VALID AvgPool divides every window by the full kernel size,
+        // which is torch's default count_include_pad=True.
+        return pool("AvgPool", x, kernel, stride, padding, null);
+    }
+
+    private NativeTensor pool(String type, NativeTensor x, int[] kernel, int[] stride, int[] padding, Double fill) {
+        try (Call c = new Call()) {
+            boolean oneD = x.shape().rank() == 3;
+            int[] k = as2d(kernel, 1);
+            long[] ksize = {1, k[0], k[1], 1};
+            long[] strides = nhwcStrides(as2d(stride, 1));
+            Output<?> in = padHw(c, toNhwc(c, c.in(x), oneD), as2d(padding, 0), fill, x.dtype());
+            Output<?> y = c.op(type, b -> b.addInput(in).setAttr("ksize", ksize).setAttr("strides", strides)
+                    .setAttr("padding", "VALID").setAttr("data_format", "NHWC"));
+            return c.done(fromNhwc(c, y, oneD));
+        } catch (RuntimeException e) {
+            throw fail(type + "(kernel=" + Arrays.toString(kernel) + ", stride=" + Arrays.toString(stride)
+                    + ", padding=" + Arrays.toString(padding) + ")", e, x);
+        }
+    }
 }

@@ -129,4 +129,27 @@ public interface Kernels {
      * {@link Backend#manualSeed(long)}; masks are reproducible per engine, not across engines.
      */
     NativeTensor dropout(NativeTensor x, double p);
+
+    /**
+     * Cross-correlation as PyTorch's {@code conv1d}/{@code conv2d}, without bias: {@code x} is
+     * {@code [N, C_in, L]} or {@code [N, C_in, H, W]}, {@code weight} is {@code [C_out, C_in/groups, k...]}
+     * of the same rank. {@code stride}, {@code padding} (zeros, both sides) and {@code dilation} have
+     * one entry per spatial dimension. The API has checked that channels, groups and sizes fit and
+     * that every output size is at least 1. Differentiable in {@code x} and {@code weight}.
+     */
+    NativeTensor conv(NativeTensor x, NativeTensor weight, int[] stride, int[] padding, int[] dilation, int groups);
+
+    /**
+     * Max pooling as PyTorch's {@code max_pool1d}/{@code max_pool2d} (no dilation, floor mode) over
+     * {@code [N, C, L]} or {@code [N, C, H, W]}: padding counts as minus infinity, and the API has
+     * checked that it is at most half the kernel. Differentiable in {@code x}.
+     */
+    NativeTensor maxPool(NativeTensor x, int[] kernel, int[] stride, int[] padding);
+
+    /**
+     * Average pooling as PyTorch's {@code avg_pool1d}/{@code avg_pool2d} with its defaults (floor
+     * mode, {@code count_include_pad=True}): zero padding counts in every window, so each output is
+     * the window sum divided by the kernel size. Differentiable in {@code x}.
+     */
+    NativeTensor avgPool(NativeTensor x, int[] kernel, int[] stride, int[] padding);
 }

@@ -565,6 +565,47 @@ public final class Tensor implements AutoCloseable {
         return w(k().oneHot(to(DType.INT64).impl, numClasses, dtype));
     }
 
+    /**
+     * Convolution (cross-correlation, no bias) as {@code torch.nn.functional.conv1d}/{@code conv2d}:
+     * this tensor is {@code [N, C_in, L]} or {@code [N, C_in, H, W]}, {@code weight}
+     * {@code [C_out, C_in/groups, k...]}; {@code stride}, {@code padding} (zeros on both sides) and
+     * {@code dilation} hold one value per spatial dimension.
+     */
+    public Tensor conv(Tensor weight, int[] stride, int[] padding, int[] dilation, int groups) {
+        String op = rank() == 3 ? "conv1d" : rank() == 4 ? "conv2d" : "conv";
+        checkSameBackend(op, weight);
+        requireFloating(op);
+        if (!weight.dtype().isFloating()) {
+            throw new IllegalArgumentException(op + ": weight must be floating point, got " + weight.dtype()
+                    + " with shape " + weight.shape());
+        }
+        WindowShapes.convOutput(op, shape(), weight.shape(), stride, padding, dilation, groups);
+        DType common = DType.promote(dtype(), weight.dtype());
+        return w(k().conv(to(common).impl, weight.to(common).impl, stride.clone(), padding.clone(), dilation.clone(), groups));
+    }
+
+    /**
+     * Max pooling of {@code [N, C, L]} or {@code [N, C, H, W]} as {@code max_pool1d}/{@code max_pool2d}
+     * (floor mode, padding counts as minus infinity and is at most half the kernel).
+     */
+    public Tensor maxPool(int[] kernel, int[] stride, int[] padding) {
+        String op = rank() == 3 ? "maxPool1d" : rank() == 4 ? "maxPool2d" : "maxPool";
+        requireFloating(op);
+        WindowShapes.poolOutput(op, shape(), kernel, stride, padding);
+        return w(k().maxPool(impl, kernel.clone(), stride.clone(), padding.clone()));
+    }
+
+    /**
+     * Average pooling of {@code [N, C, L]} or {@code [N, C, H, W]} as {@code avg_pool1d}/{@code avg_pool2d}
+     * with PyTorch's defaults: floor mode and {@code count_include_pad=True} (zero padding counts).
+     */
+    public Tensor avgPool(int[] kernel, int[] stride, int[] padding) {
+        String op = rank() == 3 ? "avgPool1d" : rank() == 4 ? "avgPool2d" : "avgPool";
+        requireFloating(op);
+        WindowShapes.poolOutput(op, shape(), kernel, stride, padding);
+        return w(k().avgPool(impl, kernel.clone(), stride.clone(), padding.clone()));
+    }
+
     // ---------------------------------------------------------------- shape ops
 
     /** Reshapes; one dimension may be -1 and is then inferred. */

@@ -1037,6 +1037,225 @@ public abstract class KernelConformanceSuite {
         assertThatThrownBy(() -> seen.get(0).toHost()).isInstanceOf(IllegalStateException.class);
     }
 
+    // ------------------------------------------------------------------ convolution and pooling
+    //
+    // References are direct loops over the definitions (PyTorch's NCHW cross-correlation, -inf max
+    // padding, count_include_pad averages). A 1-D op is checked as the 2-D loop with a height of 1.
+    // Gradients are those of sum(op(x) * g) for a fixed g, so every output position weighs differently.
+
+    /** Deterministic, distinct-enough values (no ties inside pooling windows). */
+    private static float[] wave(int n, double phase) {
+        float[] out = new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = (float) (Math.sin(1.7 * i + phase) * 1.5 + 0.01 * i);
+        }
+        return out;
+    }
+
+    private static long prod(long[] shape) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
+        return n;
+    }
+
+    /** A 2-D view of a 1-D or 2-D NC... shape: {N, C, H, W}. */
+    private static int[] nchw(long[] shape) {
+        return shape.length == 3 ? new int[] {(int) shape[0], (int) shape[1], 1, (int) shape[2]}
+                : new int[] {(int) shape[0], (int) shape[1], (int) shape[2], (int) shape[3]};
+    }
+
+    private static int[] hw(int[] v, int fill) {
+        return v.length == 2 ? v : new int[] {fill, v[0]};
+    }
+
+    /** out, dx and dw of a convolution, by loops. */
+    private static double[][] convReference(float[] x, long[] xs, float[] w, long[] ws, int[] stride, int[] padding,
+                                            int[] dilation, int groups, float[] g) {
+        int[] xd = nchw(xs);
+        int[] wd = nchw(ws);
+        int n = xd[0], c = xd[1], h = xd[2], wi = xd[3];
+        int o = wd[0], cg = wd[1], kh = wd[2], kw = wd[3];
+        int[] st = hw(stride, 1), pd = hw(padding, 0), dl = hw(dilation, 1);
+        int oh = (h + 2 * pd[0] - dl[0] * (kh - 1) - 1) / st[0] + 1;
+        int ow = (wi + 2 * pd[1] - dl[1] * (kw - 1) - 1) / st[1] + 1;
+        double[] out = new double[n * o * oh * ow];
+        double[] dx = new double[x.length];
+        double[] dw = new double[w.length];
+        int og = o / groups;
+        for (int b = 0; b < n; b++) {
+            for (int oc = 0; oc < o; oc++) {
+                int grp = oc / og;
+                for (int y = 0; y < oh; y++) {
+                    for (int z = 0; z < ow; z++) {
+                        int oi = ((b * o + oc) * oh + y) * ow + z;
+                        double acc = 0;
+                        for (int ci = 0; ci < cg; ci++) {
+                            int ic = grp * cg + ci;
+                            for (int p = 0; p < kh; p++) {
+                                for (int q = 0; q < kw; q++) {
+                                    int iy = y * st[0] - pd[0] + p * dl[0];
+                                    int iz = z * st[1] - pd[1] + q * dl[1];
+                                    if (iy < 0 || iy >= h || iz < 0 || iz >= wi) {
+                                        continue;
+                                    }
+                                    int xi = ((b * c + ic) * h + iy) * wi + iz;
+                                    int wj = ((oc * cg + ci) * kh + p) * kw + q;
+                                    acc += x[xi] * w[wj];
+                                    dx[xi] += g[oi] * w[wj];
+                                    dw[wj] += g[oi] * x[xi];
+                                }
+                            }
+                        }
+                        out[oi] = acc;
+                    }
+                }
+            }
+        }
+        return new double[][] {out, dx, dw};
+    }
+
+    /** out and dx of max (or average, count_include_pad) pooling, by loops. */
+    private static double[][] poolReference(boolean max, float[] x, long[] xs, int[] kernel, int[] stride, int[] padding, float[] g) {
+        int[] xd = nchw(xs);
+        int n = xd[0], c = xd[1], h = xd[2], wi = xd[3];
+        int[] k = hw(kernel, 1), st = hw(stride, 1), pd = hw(padding, 0);
+        int oh = (h + 2 * pd[0] - k[0]) / st[0] + 1;
+        int ow = (wi + 2 * pd[1] - k[1]) / st[1] + 1;
+        double[] out = new double[n * c * oh * ow];
+        double[] dx = new double[x.length];
+        for (int b = 0; b < n; b++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int y = 0; y < oh; y++) {
+                    for (int z = 0; z < ow; z++) {
+                        int oi = ((b * c + ch) * oh + y) * ow + z;
+                        double best = Double.NEGATIVE_INFINITY;
+                        int arg = -1;
+                        double sum = 0;
+                        for (int p = 0; p < k[0]; p++) {
+                            for (int q = 0; q < k[1]; q++) {
+                                int iy = y * st[0] - pd[0] + p;
+                                int iz = z * st[1] - pd[1] + q;
+                                if (iy < 0 || iy >= h || iz < 0 || iz >= wi) {
+                                    continue;
+                                }
+                                int xi = ((b * c + ch) * h + iy) * wi + iz;
+                                sum += x[xi];
+                                if (x[xi] > best) {
+                                    best = x[xi];
+                                    arg = xi;
+                                }
+                                if (!max) {
+                                    dx[xi] += g[oi] / (k[0] * k[1]);
+                                }
+                            }
+                        }
+                        if (max) {
+                            out[oi] = best;
+                            dx[arg] += g[oi];
+                        } else {
+                            out[oi] = sum / (k[0] * k[1]);
+                        }
+                    }
+                }
+            }
+        }
+        return new double[][] {out, dx};
+    }
+
+    private void checkConv(long[] xs, long[] ws, int[] stride, int[] padding, int[] dilation, int groups, long[] outShape) {
+        float[] x = wave((int) prod(xs), 0.3);
+        float[] w = wave((int) prod(ws), 1.1);
+        float[] g = wave((int) prod(outShape), 2.0);
+        double[][] ref = convReference(x, xs, w, ws, stride, padding, dilation, groups, g);
+        // Eagerly, outside any step.
+        assertF32(f(x, xs).conv(f(w, ws), stride, padding, dilation, groups), outShape, ref[0]);
+        // Values and gradients inside a compiled step (traced on graph engines).
+        try (Variable xv = variable("x", x, true, xs); Variable wv = variable("w", w, true, ws)) {
+            Map<String, HostArray> out = runOnce((ctx, in) -> {
+                Tensor[] y = new Tensor[1];
+                Gradients gr = ctx.valueAndGrad(() -> {
+                    y[0] = read(xv).conv(read(wv), stride, padding, dilation, groups);
+                    return y[0].mul(in.get("g")).sum();
+                }, List.of(xv, wv));
+                return Map.of("y", y[0], "dx", gr.grads().get(0), "dw", gr.grads().get(1));
+            }, Map.of("g", HostArray.of(g, outShape)));
+            assertThat(out.get("y").shape()).isEqualTo(Shape.of(outShape));
+            assertValues(out.get("y"), ref[0]);
+            assertValues(out.get("dx"), ref[1]);
+            assertValues(out.get("dw"), ref[2]);
+        }
+    }
+
+    private void checkPool(boolean max, long[] xs, int[] kernel, int[] stride, int[] padding, long[] outShape) {
+        float[] x = wave((int) prod(xs), 0.7);
+        float[] g = wave((int) prod(outShape), 1.9);
+        double[][] ref = poolReference(max, x, xs, kernel, stride, padding, g);
+        Tensor eager = max ? f(x, xs).maxPool(kernel, stride, padding) : f(x, xs).avgPool(kernel, stride, padding);
+        assertF32(eager, outShape, ref[0]);
+        try (Variable xv = variable("x", x, true, xs)) {
+            Map<String, HostArray> out = runOnce((ctx, in) -> {
+                Tensor[] y = new Tensor[1];
+                Gradients gr = ctx.valueAndGrad(() -> {
+                    y[0] = max ? read(xv).maxPool(kernel, stride, padding) : read(xv).avgPool(kernel, stride, padding);
+                    return y[0].mul(in.get("g")).sum();
+                }, List.of(xv));
+                return Map.of("y", y[0], "dx", gr.grads().get(0));
+            }, Map.of("g", HostArray.of(g, outShape)));
+            assertValues(out.get("y"), ref[0]);
+            assertValues(out.get("dx"), ref[1]);
+        }
+    }
+
+    @Test
+    void conv1dValuesAndGradients() {
+        // Stride 2 that leaves the last input column unused, zero padding.
+        checkConv(s(2, 3, 10), s(4, 3, 3), new int[] {2}, new int[] {1}, new int[] {1}, 1, s(2, 4, 5));
+        // Dilation and groups.
+        checkConv(s(1, 4, 9), s(2, 2, 2), new int[] {1}, new int[] {0}, new int[] {3}, 2, s(1, 2, 6));
+    }
+
+    @Test
+    void conv2dValuesAndGradients() {
+        checkConv(s(2, 2, 5, 5), s(3, 2, 3, 3), new int[] {1, 1}, new int[] {1, 1}, new int[] {1, 1}, 1, s(2, 3, 5, 5));
+        // Rectangular kernel, unequal strides and padding, dilation, three groups.
+        checkConv(s(1, 3, 7, 6), s(6, 1, 2, 3), new int[] {2, 1}, new int[] {1, 0}, new int[] {2, 1}, 3, s(1, 6, 4, 4));
+    }
+
+    @Test
+    void maxPoolValuesAndGradients() {
+        checkPool(true, s(2, 2, 6, 6), new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}, s(2, 2, 3, 3));
+        // Overlapping windows with -inf padding.
+        checkPool(true, s(1, 2, 5, 4), new int[] {3, 2}, new int[] {2, 1}, new int[] {1, 1}, s(1, 2, 3, 5));
+        checkPool(true, s(2, 3, 7), new int[] {3}, new int[] {2}, new int[] {1}, s(2, 3, 4));
+    }
+
+    @Test
+    void avgPoolValuesAndGradientsCountPadding() {
+        checkPool(false, s(2, 2, 4, 6), new int[] {2, 3}, new int[] {2, 3}, new int[] {0, 0}, s(2, 2, 2, 2));
+        // Padded windows divide by the full kernel size (count_include_pad=True).
+        checkPool(false, s(1, 2, 5, 5), new int[] {3, 3}, new int[] {2, 2}, new int[] {1, 1}, s(1, 2, 3, 3));
+        checkPool(false, s(2, 1, 8), new int[] {4}, new int[] {3}, new int[] {2}, s(2, 1, 3));
+    }
+
+    @Test
+    void convAndPoolArgumentErrorsNameOpAndShapes() {
+        Tensor x = f(new float[2 * 3 * 5 * 5], 2, 3, 5, 5);
+        assertThatThrownBy(() -> x.conv(f(new float[4 * 2 * 3 * 3], 4, 2, 3, 3), new int[] {1, 1}, new int[] {0, 0},
+                new int[] {1, 1}, 1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conv2d").hasMessageContaining("[2, 3, 5, 5]").hasMessageContaining("[4, 2, 3, 3]")
+                .hasMessageContaining("expects 2");
+        assertThatThrownBy(() -> x.conv(f(new float[4 * 3 * 7 * 7], 4, 3, 7, 7), new int[] {1, 1}, new int[] {0, 0},
+                new int[] {1, 1}, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("too small");
+        assertThatThrownBy(() -> x.maxPool(new int[] {2, 2}, new int[] {2, 2}, new int[] {2, 0}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxPool2d").hasMessageContaining("half");
+        assertThatThrownBy(() -> f(new float[6], 2, 3).avgPool(new int[] {2}, new int[] {2}, new int[] {0}))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[N, C, H, W]");
+    }
+
     @Test
     void toleranceHelperRejectsWrongValues() {
         assertThatThrownBy(() -> assertValues(HostArray.of(new float[] {1f}, 1), 1.001))

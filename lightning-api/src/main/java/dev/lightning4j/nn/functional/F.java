@@ -4,6 +4,9 @@ import dev.lightning4j.tensor.DType;
 import dev.lightning4j.tensor.Shape;
 import dev.lightning4j.tensor.Shapes;
 import dev.lightning4j.tensor.Tensor;
+import dev.lightning4j.tensor.WindowShapes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -120,6 +123,299 @@ public final class F {
                     + weight.shape() + ", got " + bias.shape());
         }
         return out.add(bias);
+    }
+
+    // ================================================================ convolution and pooling
+
+    /**
+     * {@code torch.nn.functional.conv1d}: {@code x} {@code [N, C_in, L]} (or unbatched {@code [C_in, L]}),
+     * {@code weight} {@code [C_out, C_in/groups, k]}, {@code bias} {@code [C_out]} or null.
+     */
+    public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias, int stride, int padding, int dilation, int groups) {
+        return convNd("conv1d", 1, x, weight, bias, new int[] {stride}, new int[] {padding}, new int[] {dilation}, groups);
+    }
+
+    /** {@code conv1d} with stride 1, no padding, no dilation and one group. */
+    public static Tensor conv1d(Tensor x, Tensor weight, Tensor bias) {
+        return conv1d(x, weight, bias, 1, 0, 1, 1);
+    }
+
+    /**
+     * {@code torch.nn.functional.conv2d}: {@code x} {@code [N, C_in, H, W]} (or unbatched
+     * {@code [C_in, H, W]}), {@code weight} {@code [C_out, C_in/groups, kh, kw]}, {@code bias}
+     * {@code [C_out]} or null. {@code stride}, {@code padding} and {@code dilation} hold one value
+     * (for both dimensions) or two (height, width).
+     */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
+        return convNd("conv2d", 2, x, weight, bias, stride, padding, dilation, groups);
+    }
+
+    /** {@code conv2d} with stride 1, no padding, no dilation and one group. */
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias) {
+        return conv2d(x, weight, bias, new int[] {1}, new int[] {0}, new int[] {1}, 1);
+    }
+
+    private static Tensor convNd(String op, int spatial, Tensor x, Tensor weight, Tensor bias, int[] stride, int[] padding,
+                                 int[] dilation, int groups) {
+        int[] st = WindowShapes.perDim(op, "stride", stride, spatial);
+        int[] pad = WindowShapes.perDim(op, "padding", padding, spatial);
+        int[] dil = WindowShapes.perDim(op, "dilation", dilation, spatial);
+        return unbatched(op, spatial, x, batched -> {
+            Tensor out = batched.conv(weight, st, pad, dil, groups);
+            if (bias == null) {
+                return out;
+            }
+            if (bias.rank() != 1 || !dimsMatch(bias.size(0), weight.size(0))) {
+                throw new IllegalArgumentException(op + ": bias must have shape [" + weight.size(0) + "] (one value per output channel of weight "
+                        + weight.shape() + "), got " + bias.shape());
+            }
+            return out.add(perChannel(bias, spatial));
+        });
+    }
+
+    /** A {@code [C]} vector viewed as {@code [C, 1, ...]} so that it broadcasts over {@code spatial} trailing dimensions. */
+    private static Tensor perChannel(Tensor v, int spatial) {
+        long[] shape = new long[spatial + 1];
+        Arrays.fill(shape, 1);
+        shape[0] = v.size(0);
+        return v.reshape(shape);
+    }
+
+    /**
+     * Runs {@code fn} on a batched input: an unbatched input (rank {@code spatial + 1}, as PyTorch
+     * allows) gets a batch dimension of 1 and loses it again afterwards.
+     */
+    private static Tensor unbatched(String op, int spatial, Tensor x, java.util.function.UnaryOperator<Tensor> fn) {
+        if (x.rank() == spatial + 1) {
+            return fn.apply(x.unsqueeze(0)).squeeze(0);
+        }
+        if (x.rank() != spatial + 2) {
+            String dims = spatial == 1 ? "L" : "H, W";
+            throw new IllegalArgumentException(op + ": expected an input of shape [N, C, " + dims + "] or unbatched [C, " + dims
+                    + "], got " + x.shape() + " of rank " + x.rank());
+        }
+        return fn.apply(x);
+    }
+
+    /**
+     * {@code torch.nn.functional.max_pool1d} on {@code [N, C, L]} (or {@code [C, L]}); {@code stride}
+     * defaults to the kernel size when {@code <= 0}.
+     */
+    public static Tensor maxPool1d(Tensor x, int kernel, int stride, int padding) {
+        return pool("maxPool1d", 1, true, x, new int[] {kernel}, stride <= 0 ? null : new int[] {stride}, new int[] {padding});
+    }
+
+    /**
+     * {@code torch.nn.functional.max_pool2d} on {@code [N, C, H, W]} (or {@code [C, H, W]}); one value
+     * or two (height, width) per argument, and a null {@code stride} means the kernel size.
+     */
+    public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
+        return pool("maxPool2d", 2, true, x, kernel, stride, padding);
+    }
+
+    /** {@code max_pool2d} with a square kernel, stride equal to it and no padding. */
+    public static Tensor maxPool2d(Tensor x, int kernel) {
+        return maxPool2d(x, new int[] {kernel}, null, new int[] {0});
+    }
+
+    /** {@code torch.nn.functional.avg_pool1d} (count_include_pad); {@code stride <= 0} means the kernel size. */
+    public static Tensor avgPool1d(Tensor x, int kernel, int stride, int padding) {
+        return pool("avgPool1d", 1, false, x, new int[] {kernel}, stride <= 0 ? null : new int[] {stride}, new int[] {padding});
+    }
+
+    /**
+     * {@code torch.nn.functional.avg_pool2d} with its defaults (floor mode, zero padding counted in
+     * every window); a null {@code stride} means the kernel size.
+     */
+    public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
+        return pool("avgPool2d", 2, false, x, kernel, stride, padding);
+    }
+
+    /** {@code avg_pool2d} with a square kernel, stride equal to it and no padding. */
+    public static Tensor avgPool2d(Tensor x, int kernel) {
+        return avgPool2d(x, new int[] {kernel}, null, new int[] {0});
+    }
+
+    private static Tensor pool(String op, int spatial, boolean max, Tensor x, int[] kernel, int[] stride, int[] padding) {
+        int[] k = WindowShapes.perDim(op, "kernel size", kernel, spatial);
+        int[] st = stride == null ? k : WindowShapes.perDim(op, "stride", stride, spatial);
+        int[] pad = WindowShapes.perDim(op, "padding", padding, spatial);
+        return unbatched(op, spatial, x, b -> max ? b.maxPool(k, st, pad) : b.avgPool(k, st, pad));
+    }
+
+    /**
+     * {@code torch.nn.functional.adaptive_avg_pool2d} to {@code [outH, outW]}: output cell {@code (i, j)}
+     * averages rows {@code floor(i*H/outH)} to {@code ceil((i+1)*H/outH)} (and likewise columns). A
+     * 1x1 output is a mean over H and W; sizes that divide the input are one average pool; other
+     * sizes need H and W known and are composed from slices.
+     */
+    public static Tensor adaptiveAvgPool2d(Tensor x, int outH, int outW) {
+        String op = "adaptiveAvgPool2d";
+        if (outH <= 0 || outW <= 0) {
+            throw new IllegalArgumentException(op + ": output size must be positive, got [" + outH + ", " + outW + "]");
+        }
+        requireFloating(op, "input", x);
+        return unbatched(op, 2, x, b -> {
+            if (outH == 1 && outW == 1) {
+                return b.mean(new int[] {2, 3}, true);
+            }
+            long h = b.size(2);
+            long w = b.size(3);
+            if (h == Shape.UNKNOWN || w == Shape.UNKNOWN) {
+                throw new IllegalArgumentException(op + ": input " + b.shape() + " needs known H and W for output size ["
+                        + outH + ", " + outW + "]");
+            }
+            if (h % outH == 0 && w % outW == 0) {
+                int[] k = {(int) (h / outH), (int) (w / outW)};
+                return b.avgPool(k, k, new int[] {0, 0});
+            }
+            List<Tensor> rows = new ArrayList<>(outH);
+            for (int i = 0; i < outH; i++) {
+                Tensor band = b.slice(2, Math.floorDiv(i * h, outH), ceilDiv((i + 1) * h, outH));
+                List<Tensor> cells = new ArrayList<>(outW);
+                for (int j = 0; j < outW; j++) {
+                    cells.add(band.slice(3, Math.floorDiv(j * w, outW), ceilDiv((j + 1) * w, outW)).mean(new int[] {2, 3}, true));
+                }
+                rows.add(Tensor.concat(cells, 3));
+            }
+            return Tensor.concat(rows, 2);
+        });
+    }
+
+    private static long ceilDiv(long a, long b) {
+        return -Math.floorDiv(-a, b);
+    }
+
+    // ================================================================ normalization and embedding
+
+    /**
+     * Batch normalization with the given statistics, as {@code torch.nn.functional.batch_norm} in
+     * evaluation mode: {@code (x - mean) / sqrt(var + eps) * weight + bias} per channel (dimension 1)
+     * of {@code [N, C]}, {@code [N, C, L]} or {@code [N, C, H, W]}. With {@code training} the batch's
+     * own mean and biased variance are used instead of {@code runningMean} and {@code runningVar}
+     * (which may then be null); updating running statistics is the module's job
+     * ({@link dev.lightning4j.nn.BatchNorm2d}). {@code weight} and {@code bias} may be null.
+     */
+    public static Tensor batchNorm(Tensor x, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                   boolean training, double eps) {
+        String op = "batchNorm";
+        requireFloating(op, "input", x);
+        if (x.rank() < 2) {
+            throw new IllegalArgumentException(op + ": expected an input of shape [N, C, ...], got " + x.shape());
+        }
+        int[] dims = batchNormDims(x.rank());
+        Tensor mean;
+        Tensor var;
+        if (training) {
+            mean = x.mean(dims, true);
+            var = x.sub(mean).square().mean(dims, true);
+        } else {
+            if (runningMean == null || runningVar == null) {
+                throw new IllegalArgumentException(op + ": evaluation mode needs runningMean and runningVar");
+            }
+            checkChannelVector(op, "runningMean", runningMean, x);
+            checkChannelVector(op, "runningVar", runningVar, x);
+            mean = perChannel(runningMean, x.rank() - 2);
+            var = perChannel(runningVar, x.rank() - 2);
+        }
+        Tensor y = x.sub(mean).mul(var.add(eps).rsqrt());
+        if (weight != null) {
+            checkChannelVector(op, "weight", weight, x);
+            y = y.mul(perChannel(weight, x.rank() - 2));
+        }
+        if (bias != null) {
+            checkChannelVector(op, "bias", bias, x);
+            y = y.add(perChannel(bias, x.rank() - 2));
+        }
+        return y;
+    }
+
+    /** The dimensions batch statistics reduce over: all but the channel dimension 1. */
+    public static int[] batchNormDims(int rank) {
+        int[] dims = new int[rank - 1];
+        dims[0] = 0;
+        for (int i = 2; i < rank; i++) {
+            dims[i - 1] = i;
+        }
+        return dims;
+    }
+
+    private static void checkChannelVector(String op, String what, Tensor v, Tensor x) {
+        if (v.rank() != 1 || !dimsMatch(v.size(0), x.size(1))) {
+            throw new IllegalArgumentException(op + ": " + what + " must have shape [" + x.size(1)
+                    + "] (one value per channel of input " + x.shape() + "), got " + v.shape());
+        }
+    }
+
+    /**
+     * {@code torch.nn.functional.layer_norm}: normalizes over the last {@code normalizedShape.length}
+     * dimensions with their mean and biased variance, then applies the elementwise {@code weight}
+     * and {@code bias} (each shaped {@code normalizedShape}, or null).
+     */
+    public static Tensor layerNorm(Tensor x, long[] normalizedShape, Tensor weight, Tensor bias, double eps) {
+        String op = "layerNorm";
+        requireFloating(op, "input", x);
+        int k = normalizedShape.length;
+        if (k == 0 || x.rank() < k) {
+            throw new IllegalArgumentException(op + ": input " + x.shape() + " must end in normalized shape "
+                    + Arrays.toString(normalizedShape));
+        }
+        for (int i = 0; i < k; i++) {
+            if (!dimsMatch(x.size(x.rank() - k + i), normalizedShape[i])) {
+                throw new IllegalArgumentException(op + ": input " + x.shape() + " does not end in normalized shape "
+                        + Arrays.toString(normalizedShape) + "; expected [*, " + Arrays.toString(normalizedShape).replaceAll("[\\[\\]]", "") + "]");
+            }
+        }
+        int[] dims = new int[k];
+        for (int i = 0; i < k; i++) {
+            dims[i] = x.rank() - k + i;
+        }
+        Tensor mean = x.mean(dims, true);
+        Tensor centered = x.sub(mean);
+        Tensor y = centered.mul(centered.square().mean(dims, true).add(eps).rsqrt());
+        Shape ns = Shape.of(normalizedShape);
+        if (weight != null) {
+            if (!dimsMatch(weight.shape(), ns)) {
+                throw new IllegalArgumentException(op + ": weight must have shape " + ns + ", got " + weight.shape());
+            }
+            y = y.mul(weight);
+        }
+        if (bias != null) {
+            if (!dimsMatch(bias.shape(), ns)) {
+                throw new IllegalArgumentException(op + ": bias must have shape " + ns + ", got " + bias.shape());
+            }
+            y = y.add(bias);
+        }
+        return y;
+    }
+
+    /**
+     * {@code torch.nn.functional.embedding}: the rows of {@code weight} {@code [num, dim]} at the
+     * integer {@code indices} of any shape, giving {@code indices.shape + [dim]}.
+     */
+    public static Tensor embedding(Tensor indices, Tensor weight) {
+        String op = "embedding";
+        if (weight.rank() != 2) {
+            throw new IllegalArgumentException(op + ": weight must have shape [num_embeddings, embedding_dim], got " + weight.shape());
+        }
+        if (indices.dtype().isFloating() || indices.dtype() == DType.BOOL) {
+            throw new IllegalArgumentException(op + ": indices must be an integer tensor, got " + indices.dtype()
+                    + " with shape " + indices.shape() + "; cast them with .to(DType.INT64)");
+        }
+        long[] out = new long[indices.rank() + 1];
+        int unknown = 0;
+        for (int i = 0; i < indices.rank(); i++) {
+            out[i] = indices.size(i);
+            if (out[i] == Shape.UNKNOWN) {
+                unknown++;
+            }
+        }
+        if (unknown > 1) {
+            throw new IllegalArgumentException(op + ": indices " + indices.shape() + " have more than one unknown dimension");
+        }
+        out[indices.rank()] = weight.size(1);
+        Tensor flat = indices.reshape(-1);
+        return weight.indexSelect(0, flat).reshape(out);
     }
 
     // ================================================================ regression losses
