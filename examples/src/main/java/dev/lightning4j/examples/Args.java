@@ -1,15 +1,22 @@
-package dev.lightning4j.examples.weather;
+package dev.lightning4j.examples;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
-/** Parses {@code --key=value} arguments, rejecting unknown keys by name. */
-final class Args {
+/** Parses the applications' {@code --key=value} arguments, rejecting unknown keys by name. */
+public final class Args {
     private Args() {
     }
 
-    static Map<String, String> parse(String[] args, String... known) {
+    /**
+     * The options in {@code args}.
+     *
+     * @param args  the command line
+     * @param known the keys this application accepts
+     * @return the values by key
+     */
+    public static Map<String, String> parse(String[] args, String... known) {
         Set<String> allowed = Set.of(known);
         Map<String, String> out = new HashMap<>();
         for (String a : args) {
