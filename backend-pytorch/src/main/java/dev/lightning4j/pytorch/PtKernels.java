@@ -5,6 +5,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.lightning4j.backend.InPlaceKernels;
 import dev.lightning4j.backend.Kernels;
 import dev.lightning4j.backend.NativeTensor;
 import dev.lightning4j.tensor.DType;
@@ -20,7 +21,7 @@ import java.util.List;
  * <p>The API has validated arguments before these run, so no checks are repeated here. libtorch's
  * own errors (an {@link EngineException}) are rethrown naming the op and the operands' shapes.
  */
-final class PtKernels implements Kernels {
+final class PtKernels implements Kernels, InPlaceKernels {
     private final PyTorchBackend backend;
 
     PtKernels(PyTorchBackend backend) {
@@ -71,7 +72,8 @@ final class PtKernels implements Kernels {
                 case ERF -> JniUtils.erf(a);
                 case LOGICAL_NOT -> JniUtils.logicalNot(a);
             };
-            return own(r, in.dtype(), in.device());
+            // Elementwise: the result has the operand's shape (passed on when known, see backend.own).
+            return backend.own(r, in.dtype(), in.device(), in.knownShape());
         } catch (EngineException e) {
             throw fail(op.name().toLowerCase(java.util.Locale.ROOT), e, x);
         }
@@ -138,10 +140,44 @@ final class PtKernels implements Kernels {
                 case LOGICAL_AND -> JniUtils.logicalAnd(x, y);
                 case LOGICAL_OR -> JniUtils.logicalOr(x, y);
             };
-            return own(r, op.isComparison() ? DType.BOOL : ta.dtype(), ta.device());
+            // The broadcast shape of the operands, when both are known (see backend.own).
+            Shape sa = ta.knownShape();
+            Shape sb = tb.knownShape();
+            Shape shape = sa == null || sb == null ? null
+                    : sa.equals(sb) ? sa : dev.lightning4j.tensor.Shapes.broadcast(op.name(), sa, sb);
+            return backend.own(r, op.isComparison() ? DType.BOOL : ta.dtype(), ta.device(), shape);
         } catch (EngineException e) {
             throw fail(op.name().toLowerCase(java.util.Locale.ROOT), e, a, b);
         }
+    }
+
+    /**
+     * libtorch's in-place op ({@code add_}, {@code sub_}, {@code mul_}, {@code div_}): the same
+     * elementwise kernel as the out-of-place op, writing into {@code target}, so the values equal
+     * {@link #binary}'s while saving the result's allocation (and, for a variable's value, the copy of
+     * assign). Run under no_grad: an in-place op on a parameter (a leaf that requires grad) is only
+     * allowed there, and an update is never part of a gradient.
+     */
+    @Override
+    public void binaryInPlace(BinaryOp op, NativeTensor target, NativeTensor x) {
+        PtTensor tt = t(target);
+        PtTensor tx = t(x);
+        if (tt.dtype() != tx.dtype() || !(tx.shape().rank() == 0 || tx.shape().equals(tt.shape()))) {
+            throw new IllegalArgumentException("binaryInPlace(" + op + "): expected a " + tt.dtype() + " scalar or "
+                    + tt.shape() + " operand, got " + tx.dtype() + " " + tx.shape());
+        }
+        PtNDArray a = tt.array();
+        PtNDArray b = tx.array();
+        backend.withoutGrad(() -> {
+            switch (op) {
+                case ADD -> JniUtils.addi(a, b);
+                case SUB -> JniUtils.subi(a, b);
+                case MUL -> JniUtils.muli(a, b);
+                case DIV -> JniUtils.divi(a, b);
+                default -> throw new IllegalArgumentException("binaryInPlace: unsupported op " + op
+                        + "; expected ADD, SUB, MUL or DIV");
+            }
+        });
     }
 
     // ------------------------------------------------------------------ creation

@@ -55,6 +55,11 @@ final class PtTensor implements NativeTensor {
                 + " close() was called; keep it with TensorScope.keep(...) to use it after its scope");
     }
 
+    /** The shape if already known (cached), else null; never queries the engine. */
+    Shape knownShape() {
+        return shape;
+    }
+
     @Override
     public Shape shape() {
         Shape s = shape;

@@ -13,7 +13,8 @@ import dev.lightning4j.tensor.Shape;
  * A variable of the PyTorch backend: one libtorch tensor in the backend's long-lived manager.
  * Trainable ones require gradients. {@link #assign} copies in place with gradient recording off,
  * as a {@code torch.no_grad()} update of a parameter does, so reads in the same step see the new
- * value and the tensor keeps {@code requires_grad}.
+ * value and the tensor keeps {@code requires_grad}. {@link PtKernels#binaryInPlace} on {@link #read()}
+ * updates it in place without the copy.
  */
 final class PtVariable implements Variable {
     private final PyTorchBackend backend;

@@ -9,6 +9,7 @@ import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.lightning4j.backend.Backend;
 import dev.lightning4j.backend.CompiledStep;
+import dev.lightning4j.backend.DeterminismControl;
 import dev.lightning4j.backend.Kernels;
 import dev.lightning4j.backend.NativeTensor;
 import dev.lightning4j.backend.StepFunction;
@@ -43,8 +44,11 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Instances are made by Guice ({@link PyTorchModule}) or directly; each owns its managers and
  * must be closed.
+ *
+ * <p><b>Optional features.</b> {@link DeterminismControl} (see {@link #setDeterministic}); there is no
+ * JIT compilation, so this backend does not implement {@link dev.lightning4j.backend.JitCompilation}.
  */
-public final class PyTorchBackend implements Backend {
+public final class PyTorchBackend implements Backend, DeterminismControl {
 
     static {
         // DJL must never reach the network: natives come from the pytorch-native-cpu jar. This must
@@ -68,6 +72,7 @@ public final class PyTorchBackend implements Backend {
     private final Set<PtVariable> trainables = ConcurrentHashMap.newKeySet();
     private final java.util.concurrent.atomic.AtomicLong marks = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
+    private volatile boolean deterministic;
 
     /** Per-thread state: the scope stack, whether gradients are being recorded, a staging buffer. */
     static final class ThreadState {
@@ -142,6 +147,19 @@ public final class PyTorchBackend implements Backend {
             result.attach(m);
         }
         return new PtTensor(result, dtype, device);
+    }
+
+    /**
+     * As {@link #own(PtNDArray, DType, Device)} with the result's shape when the caller knows it
+     * (null otherwise): an elementwise op's shape follows from its operands', and passing it saves
+     * the JNI shape query the API would otherwise make on nearly every new tensor.
+     */
+    PtTensor own(PtNDArray result, DType dtype, Device device, Shape shape) {
+        PtNDManager m = currentManager();
+        if (result.getManager() != m) {
+            result.attach(m);
+        }
+        return new PtTensor(result, dtype, device, shape, false);
     }
 
     /** The backend's own tensor behind {@code t}; fails for another backend's. */
@@ -370,6 +388,24 @@ public final class PyTorchBackend implements Backend {
         }
     }
 
+    /**
+     * Runs {@code body} with gradient recording off (torch.no_grad), restoring it after: in-place
+     * updates of variables must not be recorded, even when they happen inside valueAndGrad.
+     */
+    void withoutGrad(Runnable body) {
+        ThreadState st = threads.get();
+        if (st.recording) {
+            JniUtils.setGradMode(false);
+        }
+        try {
+            body.run();
+        } finally {
+            if (st.recording) {
+                JniUtils.setGradMode(true);
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ scopes and steps
 
     @Override
@@ -401,6 +437,41 @@ public final class PyTorchBackend implements Backend {
     @Override
     public void manualSeed(long seed) {
         JniUtils.setSeed(seed);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * <p>What DJL 0.36 lets this backend control. Its JNI binds neither
+     * {@code torch.use_deterministic_algorithms} nor {@code torch.backends.cudnn.deterministic}, so
+     * kernels that are nondeterministic by design (atomics-based CUDA kernels such as
+     * {@code index_add} or {@code scatter_add} backward) cannot be swapped or made to fail as in
+     * Python. What it does: turns cuDNN's benchmark autotuning off, which otherwise picks convolution
+     * algorithms by timing and so can differ between runs ({@code off} restores DJL's default, the
+     * {@code ai.djl.pytorch.cudnn_benchmark} property). Seeding stays with {@link #manualSeed}
+     * ({@code torch.manual_seed}, which the Trainer calls for every run).
+     *
+     * <p>Thread counts are deliberately left alone: libtorch's CPU kernels already give the same bits
+     * run after run with a fixed number of intra-op threads, while the counts are process-wide (one
+     * thread would slow every model in the JVM) and the inter-op count cannot be changed at all once
+     * any parallel work has started. Results can therefore differ between machines with different
+     * core counts, as in PyTorch.
+     */
+    @Override
+    public void setDeterministic(boolean on) {
+        checkOpen();
+        JniUtils.setBenchmarkCuDNN(!on && Boolean.getBoolean("ai.djl.pytorch.cudnn_benchmark"));
+        if (on && devices.size() > 1) {
+            org.slf4j.LoggerFactory.getLogger(PyTorchBackend.class).warn("deterministic mode on CUDA: cuDNN "
+                    + "benchmarking is off, but DJL does not expose torch.use_deterministic_algorithms, so atomics-based "
+                    + "CUDA kernels may still differ between runs");
+        }
+        deterministic = on;
+    }
+
+    @Override
+    public boolean isDeterministic() {
+        return deterministic;
     }
 
     void checkOpen() {

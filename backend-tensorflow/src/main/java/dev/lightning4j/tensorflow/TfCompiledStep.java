@@ -11,6 +11,8 @@ import dev.lightning4j.tensor.Shape;
 import dev.lightning4j.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.Arrays;
@@ -19,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -27,6 +30,8 @@ import org.tensorflow.GraphOperation;
 import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
+import org.tensorflow.proto.RunMetadata;
+import org.tensorflow.proto.RunOptions;
 
 /**
  * A step traced into the backend's graph. It traces on the first run and again only for a new input
@@ -42,6 +47,8 @@ public final class TfCompiledStep implements CompiledStep {
     private final StepFunction fn;
     private final Map<String, Plan> plans = new HashMap<>();
     private Plan last;
+    /** Traces whose first run was instrumented for the XLA diagnostics (by identity). */
+    private final Set<Plan> inspected = Collections.newSetFromMap(new IdentityHashMap<>());
     private int traceCount;
     private boolean closed;
 
@@ -58,7 +65,22 @@ public final class TfCompiledStep implements CompiledStep {
 
     @Override
     public Map<String, HostArray> run(Map<String, HostArray> inputs) {
+        return run(inputs, false, null);
+    }
+
+    /**
+     * Runs the step like {@link #run(Map)} but asks TensorFlow for the run's partition graphs and step
+     * stats, for tests and diagnostics (whether XLA clusters were built and ran, for example).
+     */
+    RunMetadata runWithMetadata(Map<String, HostArray> inputs) {
+        RunMetadata[] metadata = new RunMetadata[1];
+        run(inputs, true, m -> metadata[0] = m);
+        return metadata[0];
+    }
+
+    private Map<String, HostArray> run(Map<String, HostArray> inputs, boolean instrument, Consumer<RunMetadata> sink) {
         Plan plan;
+        boolean firstXlaRun;
         synchronized (this) {
             if (closed) {
                 throw new IllegalStateException("compiled step '" + name + "' was closed");
@@ -73,8 +95,20 @@ public final class TfCompiledStep implements CompiledStep {
                 }
                 last = plan;
             }
+            firstXlaRun = backend.xlaEnabled() && inspected.add(plan);
         }
-        return plan.execute(backend.session(), inputs);
+        if (!instrument && !firstXlaRun) {
+            return plan.execute(backend.session(), inputs, null, null);
+        }
+        // One instrumented run per trace is enough: TensorFlow compiles a cluster on its first execution.
+        return plan.execute(backend.session(), inputs, XlaDiagnostics.INSTRUMENTED, metadata -> {
+            if (firstXlaRun) {
+                backend.recordXlaLaunches(name, XlaDiagnostics.executedLaunches(metadata));
+            }
+            if (sink != null) {
+                sink.accept(metadata);
+            }
+        });
     }
 
     private static String signature(Map<String, HostArray> inputs) {
@@ -157,6 +191,7 @@ public final class TfCompiledStep implements CompiledStep {
         if (!closed) {
             closed = true;
             plans.clear();
+            inspected.clear();
             last = null;
             backend.forget(this);
         }
@@ -190,7 +225,9 @@ public final class TfCompiledStep implements CompiledStep {
             return true;
         }
 
-        Map<String, HostArray> execute(Session session, Map<String, HostArray> inputs) {
+        /** One {@code Session.run}; with {@code options}, the run's metadata goes to {@code metadata}. */
+        Map<String, HostArray> execute(Session session, Map<String, HostArray> inputs, RunOptions options,
+                                       Consumer<RunMetadata> metadata) {
             org.tensorflow.Tensor[] fed = new org.tensorflow.Tensor[names.length + scalarPlaceholders.length];
             try {
                 Session.Runner r = session.runner();
@@ -209,7 +246,13 @@ public final class TfCompiledStep implements CompiledStep {
                 for (GraphOperation t : targets) {
                     r.addTarget(t);
                 }
-                try (Result res = r.run()) {
+                if (options != null) {
+                    r.setOptions(options);
+                }
+                try (Result res = options != null ? r.runAndFetchMetadata() : r.run()) {
+                    if (metadata != null) {
+                        res.getMetadata().ifPresent(metadata);
+                    }
                     Map<String, HostArray> out = new LinkedHashMap<>(outNames.length * 2);
                     for (int k = 0; k < outNames.length; k++) {
                         out.put(outNames[k], TfTypes.toHost(res.get(k)));

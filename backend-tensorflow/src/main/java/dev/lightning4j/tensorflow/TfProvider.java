@@ -1,9 +1,14 @@
 package dev.lightning4j.tensorflow;
 
 import dev.lightning4j.backend.BackendProvider;
+import dev.lightning4j.backend.JitCompilation;
+import java.util.Set;
 
-/** Registers the TensorFlow backend under the name {@value TensorFlowBackend#NAME} for {@link java.util.ServiceLoader}. */
-public final class TfProvider implements BackendProvider {
+/**
+ * Registers the TensorFlow backend under the name {@value TensorFlowBackend#NAME} for {@link java.util.ServiceLoader},
+ * and advertises its JIT modes without loading TensorFlow.
+ */
+public final class TfProvider implements BackendProvider, JitCompilation.Offered {
 
     /** Needed by {@link java.util.ServiceLoader}. */
     public TfProvider() {
@@ -12,6 +17,11 @@ public final class TfProvider implements BackendProvider {
     @Override
     public String name() {
         return TensorFlowBackend.NAME;
+    }
+
+    @Override
+    public Set<String> jitModes() {
+        return TensorFlowBackend.JIT_MODES;
     }
 
     @Override

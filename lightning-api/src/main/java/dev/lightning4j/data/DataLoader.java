@@ -16,6 +16,9 @@ public final class DataLoader {
     private final boolean shuffle;
     private final boolean dropLast;
     private final Long seed;
+    /** This loader's shard under data parallelism: rank {@code shardRank} of {@code shardCount} (1: the whole set). */
+    private final int shardRank;
+    private final int shardCount;
 
     private DataLoader(Builder b) {
         this.dataset = b.dataset;
@@ -23,6 +26,18 @@ public final class DataLoader {
         this.shuffle = b.shuffle;
         this.dropLast = b.dropLast;
         this.seed = b.seed;
+        this.shardRank = 0;
+        this.shardCount = 1;
+    }
+
+    private DataLoader(DataLoader base, int rank, int count) {
+        this.dataset = base.dataset;
+        this.batchSize = base.batchSize;
+        this.shuffle = base.shuffle;
+        this.dropLast = base.dropLast;
+        this.seed = base.seed;
+        this.shardRank = rank;
+        this.shardCount = count;
     }
 
     /** Starts a loader over {@code dataset}. */
@@ -45,17 +60,59 @@ public final class DataLoader {
         return shuffle;
     }
 
+    /**
+     * This loader restricted to rank {@code rank} of {@code count}, as PyTorch's
+     * {@code DistributedSampler}: each epoch's order (the same permutation on every rank, from the
+     * same seed) is padded by repeating its first examples to a multiple of {@code count}, and rank r
+     * takes positions r, r + count, r + 2 count, ... So every rank has the same number of examples
+     * and batches, and the shards of one epoch are disjoint apart from the padding.
+     */
+    public DataLoader shard(int rank, int count) {
+        if (count < 1 || rank < 0 || rank >= count) {
+            throw new IllegalArgumentException("DataLoader.shard: rank " + rank + " is not within " + count + " shards");
+        }
+        if (shardCount != 1) {
+            throw new IllegalStateException("DataLoader.shard: this loader is already shard " + shardRank + " of " + shardCount);
+        }
+        return count == 1 ? this : new DataLoader(this, rank, count);
+    }
+
+    /** The number of shards this loader's data set is split into (1 unless {@link #shard} made it). */
+    public int shardCount() {
+        return shardCount;
+    }
+
+    /** Examples per epoch seen by this loader: its shard's size. */
+    private int examples() {
+        return (dataset.size() + shardCount - 1) / shardCount;
+    }
+
     /** The number of batches per epoch. */
     public int numBatches() {
-        int n = dataset.size();
+        int n = examples();
         return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
     }
 
     /**
      * The example order of {@code epoch}: the identity without shuffling, else a permutation drawn
-     * from this loader's seed (or {@code defaultSeed} when none was set) and the epoch.
+     * from this loader's seed (or {@code defaultSeed} when none was set) and the epoch; for a
+     * {@link #shard}, this rank's part of that order.
      */
     public int[] order(int epoch, long defaultSeed) {
+        int[] full = fullOrder(epoch, defaultSeed);
+        if (shardCount == 1) {
+            return full;
+        }
+        int per = examples();
+        int[] mine = new int[per];
+        for (int i = 0; i < per; i++) {
+            // Position in the padded order; positions past the end wrap to its start, as DistributedSampler pads.
+            mine[i] = full[(shardRank + i * shardCount) % full.length];
+        }
+        return mine;
+    }
+
+    private int[] fullOrder(int epoch, long defaultSeed) {
         int n = dataset.size();
         if (!shuffle) {
             int[] identity = new int[n];

@@ -88,7 +88,7 @@ public final class EvaluationLoop implements AutoCloseable {
                     h.start(c -> c.onValidationBatchStart(h.trainer(), model, batch, idx), m -> m.onValidationBatchStart(batch, idx));
                 }
                 step.batchIdx = i;
-                Map<String, HostArray> out = compiled.run(batch.fields());
+                Map<String, HostArray> out = SyncDist.reduce(ctx.strategy(), compiled.run(batch.fields()), step.logged());
                 Map<String, Double> stepValues = metrics.addStep(out, step.logged(), batch.size());
                 if (record) {
                     ctx.state().record(stepValues, metrics::isProgBar);

@@ -59,7 +59,8 @@ public final class FitLoop implements AutoCloseable {
         this.val = validate ? val : null;
         this.valBatches = vb;
         this.accumulators = TrainingStep.newAccumulators(model, config.accumulateGradBatches());
-        this.updateStep = new TrainingStep(model, optimization.optimizer(), config, true, accumulators);
+        this.updateStep = new TrainingStep(model, optimization.optimizer(), config, true, accumulators,
+                ctx.strategy().gradientSynchronizer());
         this.compiledUpdate = ctx.backend().compile("train", ctx.strategy().rootDevice(), updateStep);
         if (config.accumulateGradBatches() > 1) {
             this.accumulateStep = new TrainingStep(model, optimization.optimizer(), config, false, accumulators);
@@ -175,7 +176,7 @@ public final class FitLoop implements AutoCloseable {
         if (update) {
             optimization.optimizer().beginStep();
         }
-        Map<String, HostArray> out = compiled.run(batch.fields());
+        Map<String, HostArray> out = SyncDist.reduce(ctx.strategy(), compiled.run(batch.fields()), step.logged());
         double loss = out.get(StepOutputs.LOSS).item();
         checkFinite(loss, "the training loss", batchIdx);
         HostArray gradNorm = out.get(TrainingStep.GRAD_NORM);

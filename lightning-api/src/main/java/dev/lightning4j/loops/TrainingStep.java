@@ -10,6 +10,7 @@ import dev.lightning4j.core.StepLog;
 import dev.lightning4j.data.Batch;
 import dev.lightning4j.nn.Parameter;
 import dev.lightning4j.optim.Optimizer;
+import dev.lightning4j.strategies.GradientSynchronizer;
 import dev.lightning4j.tensor.HostArray;
 import dev.lightning4j.tensor.Tensor;
 import dev.lightning4j.trainer.TrainerConfig;
@@ -40,10 +41,18 @@ final class TrainingStep implements StepFunction {
     private final List<Parameter> params;
     private final List<Variable> variables;
     private final List<Variable> accumulators;
+    /** Averages gradients across ranks under data parallelism; null in a single process. */
+    private final GradientSynchronizer synchronizer;
     private volatile LoggedOutputs logged = LoggedOutputs.NONE;
     volatile int batchIdx;
 
     TrainingStep(LightningModule model, Optimizer optimizer, TrainerConfig config, boolean update, List<Variable> accumulators) {
+        this(model, optimizer, config, update, accumulators, null);
+    }
+
+    TrainingStep(LightningModule model, Optimizer optimizer, TrainerConfig config, boolean update, List<Variable> accumulators,
+                 GradientSynchronizer synchronizer) {
+        this.synchronizer = synchronizer;
         this.model = model;
         this.optimizer = optimizer;
         this.config = config;
@@ -90,6 +99,11 @@ final class TrainingStep implements StepFunction {
                     accumulators.get(i).assign(sum.nativeTensor());
                 }
             }
+        }
+        if (update && synchronizer != null) {
+            // DDP: average over ranks once per optimizer step (accumulating steps stay local, like
+            // Lightning's no_sync), before clipping, so every rank clips and updates identically.
+            grads = new ArrayList<>(synchronizer.average(ctx, grads));
         }
         if (update) {
             boolean clipNorm = config.gradientClipVal() > 0 && config.gradientClipAlgorithm() == ClipAlgorithm.NORM;

@@ -1,5 +1,6 @@
 package dev.lightning4j.optim;
 
+import dev.lightning4j.backend.Kernels.BinaryOp;
 import dev.lightning4j.nn.Parameter;
 import dev.lightning4j.tensor.DType;
 import dev.lightning4j.tensor.Tensor;
@@ -65,20 +66,21 @@ public class Adam extends Optimizer {
         Tensor param = p.value();
         DType dt = param.dtype();
         Tensor g = grad;
+        Tensor decay = null;
         if (h.value("weight_decay") != 0) {
             if (decoupledWeightDecay) {
-                param = param.mul(scalars.perRun(h, "decay_factor", dt,
-                        () -> 1 - h.group().get("lr") * h.group().get("weight_decay")));
+                decay = scalars.perRun(h, "decay_factor", dt,
+                        () -> 1 - h.group().get("lr") * h.group().get("weight_decay"));
             } else {
                 g = g.add(param.mul(scalars.option(h, "weight_decay", dt)));
             }
         }
         Tensor oneMinusBeta1 = scalars.perRun(h, "one_minus_beta1", dt, () -> 1 - h.group().get("beta1"));
         Tensor oneMinusBeta2 = scalars.perRun(h, "one_minus_beta2", dt, () -> 1 - h.group().get("beta2"));
-        Tensor m = state(p, "exp_avg").mul(scalars.option(h, "beta1", dt)).add(g.mul(oneMinusBeta1));
-        Tensor v = state(p, "exp_avg_sq").mul(scalars.option(h, "beta2", dt)).add(g.mul(oneMinusBeta2).mul(g));
-        setState(p, "exp_avg", m);
-        setState(p, "exp_avg_sq", v);
+        // m = m * beta1 + g * (1 - beta1); v = v * beta2 + g * (1 - beta2) * g: in place on eager engines.
+        Tensor m = updateState(p, "exp_avg", scalars.option(h, "beta1", dt), g.mul(oneMinusBeta1));
+        Tensor v = updateState(p, "exp_avg_sq", scalars.option(h, "beta2", dt),
+                intoTemporary(g.mul(oneMinusBeta2), BinaryOp.MUL, g));
         Tensor second = v;
         if (amsgrad) {
             second = state(p, "max_exp_avg_sq").maximum(v);
@@ -88,8 +90,12 @@ public class Adam extends Optimizer {
                 () -> h.group().get("lr") / (1 - Math.pow(h.group().get("beta1"), stepCount())));
         Tensor bc2Sqrt = scalars.perRun(h, "bias_correction2_sqrt", dt,
                 () -> Math.sqrt(1 - Math.pow(h.group().get("beta2"), stepCount())));
-        Tensor denom = second.sqrt().div(bc2Sqrt).add(scalars.option(h, "eps", dt));
-        p.assign(param.sub(m.mul(stepSize).div(denom)));
+        // denom = sqrt(v) / sqrt(bc2) + eps, then m * step_size / denom: each chain reuses its first
+        // result's memory where the engine can (intoTemporary), with the same values.
+        Tensor denom = intoTemporary(intoTemporary(second.sqrt(), BinaryOp.DIV, bc2Sqrt), BinaryOp.ADD,
+                scalars.option(h, "eps", dt));
+        // p = p * decay - m * step_size / denom (AdamW's decay factor, else p - ...).
+        updateParameterValue(p, decay, intoTemporary(m.mul(stepSize), BinaryOp.DIV, denom));
     }
 
     /**

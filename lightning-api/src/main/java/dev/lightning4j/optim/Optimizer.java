@@ -1,5 +1,7 @@
 package dev.lightning4j.optim;
 
+import dev.lightning4j.backend.InPlaceKernels;
+import dev.lightning4j.backend.Kernels.BinaryOp;
 import dev.lightning4j.backend.StepContext;
 import dev.lightning4j.backend.Variable;
 import dev.lightning4j.nn.Parameter;
@@ -97,6 +99,85 @@ public abstract class Optimizer {
     /** Assigns new optimizer state. */
     protected void setState(Parameter p, String name, Tensor value) {
         stateVariable(p, name).assign(value.nativeTensor());
+    }
+
+    /**
+     * Sets optimizer state {@code name} of {@code p} to {@code state * factor + addend} and returns
+     * the new value. On an engine with {@link InPlaceKernels} that is two in-place ops on the state;
+     * elsewhere it assigns {@code state.mul(factor).add(addend)}. Both give the same values, bit for
+     * bit. {@code factor} is a scalar, {@code addend} has the parameter's shape.
+     */
+    protected Tensor updateState(Parameter p, String name, Tensor factor, Tensor addend) {
+        Variable v = stateVariable(p, name);
+        Tensor current = Tensor.wrap(p.backend(), v.read());
+        InPlaceKernels k = inPlace(current, factor, addend);
+        if (k != null) {
+            k.binaryInPlace(BinaryOp.MUL, current.nativeTensor(), factor.nativeTensor());
+            k.binaryInPlace(BinaryOp.ADD, current.nativeTensor(), addend.nativeTensor());
+            return current; // the variable's own value, now the new one
+        }
+        Tensor next = current.mul(factor).add(addend);
+        v.assign(next.nativeTensor());
+        return next;
+    }
+
+    /**
+     * Sets parameter {@code p} to {@code p * factor - subtrahend} ({@code factor} may be null for
+     * {@code p - subtrahend}): in place where the engine has {@link InPlaceKernels}, else by
+     * assignment; the values are the same either way.
+     */
+    protected void updateParameterValue(Parameter p, Tensor factor, Tensor subtrahend) {
+        Tensor value = p.value();
+        InPlaceKernels k = inPlace(value, factor, subtrahend);
+        if (k != null) {
+            if (factor != null) {
+                k.binaryInPlace(BinaryOp.MUL, value.nativeTensor(), factor.nativeTensor());
+            }
+            k.binaryInPlace(BinaryOp.SUB, value.nativeTensor(), subtrahend.nativeTensor());
+            return;
+        }
+        if (factor != null) {
+            value = value.mul(factor);
+        }
+        p.assign(value.sub(subtrahend));
+    }
+
+    /**
+     * {@code temporary op x}, written into {@code temporary} where the engine has
+     * {@link InPlaceKernels} (saving an allocation), else computed as a new tensor; the values are
+     * the same. {@code temporary} must be an intermediate this update created and has not shared
+     * (never a gradient, a parameter's or a state's value).
+     */
+    protected static Tensor intoTemporary(Tensor temporary, BinaryOp op, Tensor x) {
+        InPlaceKernels k = inPlace(temporary, x);
+        if (k != null) {
+            k.binaryInPlace(op, temporary.nativeTensor(), x.nativeTensor());
+            return temporary;
+        }
+        return switch (op) {
+            case ADD -> temporary.add(x);
+            case SUB -> temporary.sub(x);
+            case MUL -> temporary.mul(x);
+            case DIV -> temporary.div(x);
+            default -> throw new IllegalArgumentException("intoTemporary: unsupported op " + op);
+        };
+    }
+
+    /**
+     * The engine's in-place kernels when {@code target op= x} can run in place for every non-null x
+     * (same dtype, and a scalar or the target's shape, so the result has the target's shape and
+     * dtype exactly as the out-of-place op's would); else null.
+     */
+    private static InPlaceKernels inPlace(Tensor target, Tensor... operands) {
+        if (!(target.backend().kernels() instanceof InPlaceKernels k)) {
+            return null;
+        }
+        for (Tensor x : operands) {
+            if (x != null && (x.dtype() != target.dtype() || !(x.rank() == 0 || x.shape().equals(target.shape())))) {
+                return null;
+            }
+        }
+        return k;
     }
 
     private Variable stateVariable(Parameter p, String name) {

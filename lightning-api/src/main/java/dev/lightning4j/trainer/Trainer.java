@@ -24,6 +24,8 @@ import dev.lightning4j.loops.Hooks;
 import dev.lightning4j.loops.LoopContext;
 import dev.lightning4j.optim.Optimizer;
 import dev.lightning4j.random.Generator;
+import dev.lightning4j.strategies.ClusterEnvironment;
+import dev.lightning4j.strategies.DistributedOptions;
 import dev.lightning4j.strategies.Strategy;
 import dev.lightning4j.tensor.HostArray;
 import java.io.PrintStream;
@@ -61,16 +63,30 @@ public final class Trainer implements AutoCloseable {
     @Inject
     public Trainer(Backend backend, Strategy strategy, TrainerConfig config, @Console PrintStream console,
                    TrainerModule.TrainerPlugins plugins, Set<Callback> boundCallbacks) {
+        try {
+            // Before any model is placed: switching these may rebuild the engine's session.
+            EngineFeatures.apply(config, backend);
+        } catch (RuntimeException e) {
+            // The Trainer owns the backend, but the caller never receives a Trainer to close.
+            try {
+                backend.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         this.backend = backend;
         this.strategy = strategy;
         this.config = config;
         this.console = console;
         List<Callback> all = new ArrayList<>(plugins.callbacks());
         all.addAll(boundCallbacks);
-        if (config.enableModelSummary() && all.stream().noneMatch(c -> c instanceof ModelSummary)) {
+        // Under DDP only rank 0 prints and logs, as in Lightning (rank_zero_only).
+        boolean globalZero = strategy.isGlobalZero();
+        if (globalZero && config.enableModelSummary() && all.stream().noneMatch(c -> c instanceof ModelSummary)) {
             all.add(0, new ModelSummary(console));
         }
-        if (config.enableProgressBar() && all.stream().noneMatch(c -> c instanceof ProgressBar)) {
+        if (globalZero && config.enableProgressBar() && all.stream().noneMatch(c -> c instanceof ProgressBar)) {
             all.add(new ProgressBar(console));
         }
         boolean smokeTest = config.fastDevRun() > 0;
@@ -78,7 +94,7 @@ public final class Trainer implements AutoCloseable {
             all.add(new ModelCheckpoint());
         }
         this.callbacks = List.copyOf(all);
-        if (smokeTest) {
+        if (smokeTest || !globalZero) {
             this.loggers = List.of();
         } else if (plugins.loggers().isEmpty() && config.enableLogger()) {
             this.loggers = List.of(new CSVLogger(config.defaultRootDir()));
@@ -185,8 +201,9 @@ public final class Trainer implements AutoCloseable {
             trainLimit = config.overfitBatches();
             valLimit = config.overfitBatches();
         }
-        DataLoader t = trainLoader;
-        DataLoader v = valLoader;
+        // Under DDP each rank iterates its own shard (identity in a single process).
+        DataLoader t = strategy.distributeLoader(trainLoader);
+        DataLoader v = valLoader == null ? null : strategy.distributeLoader(valLoader);
         BatchLimit tl = trainLimit;
         BatchLimit vl = valLimit;
         Path resumeFrom = ckptPath == null ? null : CheckpointConnector.resolve(this, ckptPath);
@@ -204,6 +221,7 @@ public final class Trainer implements AutoCloseable {
                     CheckpointConnector.restore(this, model, loop, checkpoint, resumeFrom);
                 }
                 loop.run();
+                strategy.barrier("fit_end");
             } finally {
                 activeFit = null;
             }
@@ -292,7 +310,12 @@ public final class Trainer implements AutoCloseable {
         hooks.start(c -> c.setup(this, model, stage), null);
         try {
             return body.get();
-        } catch (RuntimeException | Error e) {
+        } catch (RuntimeException e) {
+            // Under DDP a failed collective becomes an error that names the lost rank.
+            RuntimeException failure = strategy.describeFailure(e);
+            hooks.each(c -> c.onException(this, model, failure));
+            throw failure;
+        } catch (Error e) {
             hooks.each(c -> c.onException(this, model, e));
             throw e;
         } finally {
@@ -312,8 +335,8 @@ public final class Trainer implements AutoCloseable {
     }
 
     private LoopContext loopContext(LightningModule model, Long savedSeed) {
-        long seed = savedSeed != null ? savedSeed
-                : config.seed() != null ? config.seed() : Generator.defaultGenerator().nextLong();
+        long seed = strategy.agreeOnSeed(savedSeed != null ? savedSeed
+                : config.seed() != null ? config.seed() : Generator.defaultGenerator().nextLong());
         backend.manualSeed(seed);
         return new LoopContext(backend, strategy, config, state, loggers, new Hooks(this, model, callbacks), seed);
     }
@@ -334,7 +357,11 @@ public final class Trainer implements AutoCloseable {
             placed.clear();
             loggers.forEach(Logger::close);
         } finally {
-            backend.close();
+            try {
+                backend.close();
+            } finally {
+                strategy.teardown();
+            }
         }
     }
 
@@ -343,6 +370,9 @@ public final class Trainer implements AutoCloseable {
         private String backend;
         private String accelerator = "auto";
         private int devices = 1;
+        private String strategy = "auto";
+        private int numNodes = 1;
+        private DistributedOptions distributedOptions = DistributedOptions.DEFAULTS;
         private int maxEpochs = -1;
         private int minEpochs;
         private long maxSteps = -1;
@@ -361,6 +391,7 @@ public final class Trainer implements AutoCloseable {
         private TrainerConfig.ClipAlgorithm gradientClipAlgorithm = TrainerConfig.ClipAlgorithm.NORM;
         private boolean detectAnomaly;
         private boolean deterministic;
+        private String compile = TrainerConfig.COMPILE_NONE;
         private Long seed;
         private Path defaultRootDir = Path.of("");
         private boolean enableLogger = true;
@@ -391,6 +422,28 @@ public final class Trainer implements AutoCloseable {
         /** How many devices (default 1). */
         public Builder devices(int n) {
             this.devices = n;
+            return this;
+        }
+
+        /**
+         * {@code auto} (default: {@code ddp} when devices x numNodes &gt; 1), {@code single_device} or
+         * {@code ddp}: one process per device, launched by this Trainer on one machine or read from the
+         * cluster environment ({@link ClusterEnvironment}).
+         */
+        public Builder strategy(String name) {
+            this.strategy = name;
+            return this;
+        }
+
+        /** How many machines take part (default 1); the world size is devices x numNodes. */
+        public Builder numNodes(int n) {
+            this.numNodes = n;
+            return this;
+        }
+
+        /** Timeouts, bucket size and communication hint of distributed data parallel. */
+        public Builder distributedOptions(DistributedOptions options) {
+            this.distributedOptions = options;
             return this;
         }
 
@@ -532,9 +585,22 @@ public final class Trainer implements AutoCloseable {
             return this;
         }
 
-        /** Ask the engine for deterministic kernels. */
+        /**
+         * Ask the engine for deterministic kernels (what each engine can control is documented by its
+         * {@link dev.lightning4j.backend.DeterminismControl} implementation). A backend without the
+         * feature fails when the Trainer is built.
+         */
         public Builder deterministic(boolean on) {
             this.deterministic = on;
+            return this;
+        }
+
+        /**
+         * Compiles every step with a JIT: {@code "none"} (default) or {@code "xla"} (TensorFlow's XLA
+         * auto-clustering, on CPU too). A backend without the mode fails when the Trainer is built.
+         */
+        public Builder compile(String mode) {
+            this.compile = mode == null ? TrainerConfig.COMPILE_NONE : mode.trim().toLowerCase(java.util.Locale.ROOT);
             return this;
         }
 
@@ -616,7 +682,7 @@ public final class Trainer implements AutoCloseable {
             return new TrainerConfig(Backends.resolveName(backend), accelerator, devices, maxEpochs, minEpochs, maxSteps,
                     maxTime, limitTrain, limitVal, limitTest, limitPredict, valCheckInterval, checkValEveryNEpoch,
                     numSanityValSteps, fastDevRun, overfitBatches, accumulateGradBatches, gradientClipVal,
-                    gradientClipAlgorithm, detectAnomaly, deterministic, seed, defaultRootDir, enableLogger,
+                    gradientClipAlgorithm, detectAnomaly, deterministic, compile, seed, defaultRootDir, enableLogger,
                     enableCheckpointing, enableProgressBar, enableModelSummary, logEveryNSteps);
         }
 
@@ -625,7 +691,8 @@ public final class Trainer implements AutoCloseable {
             TrainerConfig cfg = config();
             com.google.inject.Module base = Modules.combine(
                     Backends.provider(cfg.backend()).guiceModule(),
-                    new TrainerModule(cfg, console, callbacks, loggers));
+                    new TrainerModule(cfg, console, callbacks, loggers,
+                            new TrainerModule.StrategyChoice(strategy, numNodes, distributedOptions)));
             try {
                 return Guice.createInjector(Modules.override(base).with(overrides)).getInstance(Trainer.class);
             } catch (com.google.inject.ProvisionException | com.google.inject.CreationException e) {

@@ -28,7 +28,11 @@ import java.util.Objects;
  * @param gradientClipVal       clip gradients at this value (0: off)
  * @param gradientClipAlgorithm {@code NORM} (total L2 norm) or {@code VALUE}
  * @param detectAnomaly         also check every step's gradients for NaN or infinity
- * @param deterministic         ask the engine for deterministic kernels
+ * @param deterministic         ask the engine for deterministic kernels (the backend must implement
+ *                              {@link dev.lightning4j.backend.DeterminismControl})
+ * @param compile               {@code none}, or a JIT mode such as {@code xla} that every step is compiled
+ *                              with (the backend must implement {@link dev.lightning4j.backend.JitCompilation}
+ *                              and offer the mode)
  * @param seed                  the data-order and dropout seed (null: drawn from the default generator)
  * @param defaultRootDir        where logs and checkpoints go by default
  * @param enableLogger          create the default CSV logger when none is given
@@ -59,6 +63,7 @@ public record TrainerConfig(
         ClipAlgorithm gradientClipAlgorithm,
         boolean detectAnomaly,
         boolean deterministic,
+        String compile,
         Long seed,
         Path defaultRootDir,
         boolean enableLogger,
@@ -66,6 +71,12 @@ public record TrainerConfig(
         boolean enableProgressBar,
         boolean enableModelSummary,
         int logEveryNSteps) {
+
+    /** The value of {@link #compile} that compiles nothing beyond the engine's default. */
+    public static final String COMPILE_NONE = "none";
+
+    /** Every value {@link #compile} accepts; which engines offer each JIT mode is checked when the backend exists. */
+    public static final java.util.List<String> COMPILE_MODES = java.util.List.of(COMPILE_NONE, "xla");
 
     /** How gradients are clipped. */
     public enum ClipAlgorithm { NORM, VALUE }
@@ -76,6 +87,8 @@ public record TrainerConfig(
         Objects.requireNonNull(accelerator, "accelerator");
         Objects.requireNonNull(defaultRootDir, "defaultRootDir");
         Objects.requireNonNull(gradientClipAlgorithm, "gradientClipAlgorithm");
+        Objects.requireNonNull(compile, "compile");
+        require(COMPILE_MODES.contains(compile), "compile", compile, "one of " + String.join(", ", COMPILE_MODES));
         require(devices >= 1, "devices", devices, "a count >= 1");
         require(maxEpochs >= -1, "maxEpochs", maxEpochs, "-1 or a count >= 0");
         require(minEpochs >= 0, "minEpochs", minEpochs, ">= 0");
@@ -106,6 +119,11 @@ public record TrainerConfig(
             return maxEpochs;
         }
         return maxSteps >= 0 ? Integer.MAX_VALUE : 1000;
+    }
+
+    /** True when steps are compiled with a JIT mode ({@link #compile} is not {@value #COMPILE_NONE}). */
+    public boolean compiled() {
+        return !COMPILE_NONE.equals(compile);
     }
 
     /** True when training overfits a fixed set of batches. */

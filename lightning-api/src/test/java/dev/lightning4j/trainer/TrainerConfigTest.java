@@ -27,6 +27,16 @@ class TrainerConfigTest {
     }
 
     @Test
+    void compileDefaultsToNoneAndAcceptsOnlyKnownModes() {
+        assertThat(Trainer.builder().config().compile()).isEqualTo("none");
+        assertThat(Trainer.builder().config().compiled()).isFalse();
+        assertThat(Trainer.builder().compile(" XLA ").config().compile()).isEqualTo("xla");
+        assertThat(Trainer.builder().compile("xla").config().compiled()).isTrue();
+        assertThatThrownBy(() -> Trainer.builder().compile("tvm").config())
+                .hasMessage("trainer.compile = tvm is invalid; expected one of none, xla");
+    }
+
+    @Test
     void batchLimits() {
         assertThat(BatchLimit.fraction(0.25).apply(10)).isEqualTo(2);
         assertThat(BatchLimit.count(3).apply(10)).isEqualTo(3);

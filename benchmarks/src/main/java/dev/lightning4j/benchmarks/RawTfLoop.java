@@ -1,0 +1,246 @@
+package dev.lightning4j.benchmarks;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.tensorflow.Graph;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Operand;
+import org.tensorflow.Output;
+import org.tensorflow.Session;
+import org.tensorflow.ndarray.Shape;
+import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.op.Ops;
+import org.tensorflow.op.core.Placeholder;
+import org.tensorflow.op.core.ReadVariableOp;
+import org.tensorflow.op.core.VarHandleOp;
+import org.tensorflow.op.linalg.MatMul;
+import org.tensorflow.types.TFloat32;
+import org.tensorflow.types.TInt64;
+
+/**
+ * The hand-written TensorFlow Java baseline: one graph with the model on resource variables, the
+ * gradients from {@code Graph.addGradients}, one fused {@code ResourceApplyAdam} per parameter, and
+ * one {@code Session.run} per step feeding the batch and three scalars (beta1^t, beta2^t and the
+ * epsilon, see below), fetching the loss.
+ *
+ * <p>The CNN runs in TensorFlow's native NHWC layout with HWIO kernels and SAME padding (pad 1 for
+ * 3x3), as a TensorFlow user would write it; the initial weights are permuted from PyTorch's layouts
+ * on the host (the [N,1,28,28] input has the same bytes as [N,28,28,1]; the classifier's input
+ * columns are permuted from (C,H,W) to (H,W,C) order), so the numbers are the same as the others'.
+ * TF's Adam is {@code w -= lr*sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps)}; feeding
+ * {@code eps*sqrt(1-b2^t)} makes it torch's formula.
+ */
+final class RawTfLoop implements StepLoop {
+    private static final float B1 = 0.9f;
+    private static final float B2 = 0.999f;
+    private static final double EPS = 1e-8;
+
+    @Override
+    public Result run(Workload w, int warmup, int steps) {
+        try (Graph g = new Graph(); Session s = new Session(g)) {
+            Ops tf = Ops.create(g);
+            int np = w.initial.size();
+            long[] xDims = RawDjlLoop.batchShape(w);
+            xDims[0] = -1;
+            if (w.conv) {
+                xDims = new long[] {-1, 28, 28, 1};
+            }
+            Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(xDims)));
+            Placeholder<TInt64> y = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
+            List<VarHandleOp> vars = new ArrayList<>();
+            List<ReadVariableOp<TFloat32>> reads = new ArrayList<>();
+            List<Placeholder<TFloat32>> inits = new ArrayList<>();
+            List<GraphOperation> initOps = new ArrayList<>();
+            List<float[]> initValues = new ArrayList<>();
+            List<VarHandleOp> ms = new ArrayList<>();
+            List<VarHandleOp> vs = new ArrayList<>();
+            for (int i = 0; i < np; i++) {
+                float[] value = w.initialFloats(i);
+                long[] dims = w.initialShape(i);
+                if (w.conv && dims.length == 4) { // OIHW -> HWIO
+                    value = oihwToHwio(value, dims);
+                    dims = new long[] {dims[2], dims[3], dims[1], dims[0]};
+                } else if (w.conv && i == 4) { // classifier [10, C*H*W] -> [10, H*W*C]
+                    value = chwToHwcColumns(value, 10, 32, 7, 7);
+                }
+                Shape shape = Shape.of(dims);
+                // Each resource needs its own shared_name: with an empty one they would all share one resource.
+                VarHandleOp h = tf.varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName("p" + i));
+                Placeholder<TFloat32> init = tf.placeholder(TFloat32.class, Placeholder.shape(shape));
+                initOps.add((GraphOperation) tf.assignVariableOp(h, init).op());
+                VarHandleOp m = tf.varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName("m" + i));
+                VarHandleOp v = tf.varHandleOp(TFloat32.class, shape, VarHandleOp.sharedName("v" + i));
+                initOps.add((GraphOperation) tf.assignVariableOp(m, tf.zeros(tf.constant(dims), TFloat32.class)).op());
+                initOps.add((GraphOperation) tf.assignVariableOp(v, tf.zeros(tf.constant(dims), TFloat32.class)).op());
+                vars.add(h);
+                ms.add(m);
+                vs.add(v);
+                inits.add(init);
+                initValues.add(value);
+                reads.add(tf.readVariableOp(h, TFloat32.class));
+            }
+            Operand<TFloat32> logits = w.conv ? cnn(tf, g, x, reads) : mlp(tf, x, reads);
+            // Cross-entropy as -mean(sum(log_softmax(logits) * one_hot(y))): the C API has no gradient for
+            // SparseSoftmaxCrossEntropyWithLogits (it is registered in Python only).
+            Operand<TFloat32> picked = tf.reduceSum(tf.math.mul(tf.nn.logSoftmax(logits),
+                    tf.oneHot(y, tf.constant(Workload.CLASSES), tf.constant(1f), tf.constant(0f))), tf.constant(1));
+            Operand<TFloat32> loss = tf.math.neg(tf.math.mean(picked, tf.constant(0)));
+            Output<?>[] xs = reads.stream().map(Operand::asOutput).toArray(Output<?>[]::new);
+            Output<?>[] grads = g.addGradients(loss.asOutput(), xs);
+            Placeholder<TFloat32> b1Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+            Placeholder<TFloat32> b2Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+            Placeholder<TFloat32> eps = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+            Operand<TFloat32> lr = tf.constant((float) Models.LR);
+            Operand<TFloat32> beta1 = tf.constant(B1);
+            Operand<TFloat32> beta2 = tf.constant(B2);
+            List<GraphOperation> updates = new ArrayList<>();
+            for (int i = 0; i < np; i++) {
+                @SuppressWarnings("unchecked")
+                Operand<TFloat32> grad = (Operand<TFloat32>) grads[i];
+                updates.add((GraphOperation) tf.train.resourceApplyAdam(vars.get(i), ms.get(i), vs.get(i), b1Power,
+                        b2Power, lr, beta1, beta2, eps, grad).op());
+            }
+            // Initialise.
+            Session.Runner init = s.runner();
+            List<TFloat32> fedInit = new ArrayList<>();
+            for (int i = 0; i < np; i++) {
+                TFloat32 t = TFloat32.tensorOf(inits.get(i).shape(), DataBuffers.of(initValues.get(i), true, false));
+                // placeholder shape is static here
+                fedInit.add(t);
+                init.feed(inits.get(i), t);
+            }
+            initOps.forEach(init::addTarget);
+            init.run().close();
+            fedInit.forEach(TFloat32::close);
+
+            Shape xShape = Shape.of(w.conv ? new long[] {Workload.BATCH, 28, 28, 1} : RawDjlLoop.batchShape(w));
+            Shape yShape = Shape.of(Workload.BATCH);
+            double lastLoss = Double.NaN;
+            long t0 = 0;
+            long c0 = 0;
+            Proc.resetPeakRss();
+            for (int step = 0; step < warmup + steps; step++) {
+                if (step == warmup) {
+                    t0 = System.nanoTime();
+                    c0 = Proc.cpuNanos();
+                }
+                int b = step % w.batches;
+                int t = step + 1;
+                double bc2 = 1 - Math.pow(B2, t);
+                try (TFloat32 xt = TFloat32.tensorOf(xShape, DataBuffers.of(w.xs[b], true, false));
+                     TInt64 yt = TInt64.tensorOf(yShape, DataBuffers.of(w.ys[b], true, false));
+                     TFloat32 p1 = TFloat32.scalarOf((float) Math.pow(B1, t));
+                     TFloat32 p2 = TFloat32.scalarOf((float) Math.pow(B2, t));
+                     TFloat32 e = TFloat32.scalarOf((float) (EPS * Math.sqrt(bc2)))) {
+                    Session.Runner r = s.runner().feed(x, xt).feed(y, yt).feed(b1Power, p1).feed(b2Power, p2)
+                            .feed(eps, e).fetch(loss);
+                    for (GraphOperation u : updates) {
+                        r.addTarget(u);
+                    }
+                    try (org.tensorflow.Result res = r.run()) {
+                        lastLoss = ((TFloat32) res.get(0)).getFloat();
+                    }
+                }
+            }
+            double msPerStep = (System.nanoTime() - t0) / 1e6 / steps;
+            return new Result(msPerStep, (Proc.cpuNanos() - c0) / 1e6 / steps, lastLoss, Proc.peakRss());
+        }
+    }
+
+    private static Operand<TFloat32> dense(Ops tf, Operand<TFloat32> in, Operand<TFloat32> weight, Operand<TFloat32> bias) {
+        return tf.nn.biasAdd(tf.linalg.matMul(in, weight, MatMul.transposeB(true)), bias);
+    }
+
+    private static Operand<TFloat32> mlp(Ops tf, Operand<TFloat32> x, List<ReadVariableOp<TFloat32>> p) {
+        Operand<TFloat32> h = tf.nn.relu(dense(tf, x, p.get(0), p.get(1)));
+        h = tf.nn.relu(dense(tf, h, p.get(2), p.get(3)));
+        return dense(tf, h, p.get(4), p.get(5));
+    }
+
+    private static Operand<TFloat32> cnn(Ops tf, Graph g, Operand<TFloat32> x, List<ReadVariableOp<TFloat32>> p) {
+        List<Long> ones = Arrays.asList(1L, 1L, 1L, 1L);
+        Operand<TFloat32> h = tf.nn.relu(tf.nn.biasAdd(tf.nn.conv2d(x, p.get(0), ones, "SAME"), p.get(1)));
+        h = maxPool(tf, g, h, "pool1");
+        h = tf.nn.relu(tf.nn.biasAdd(tf.nn.conv2d(h, p.get(2), ones, "SAME"), p.get(3)));
+        h = maxPool(tf, g, h, "pool2");
+        h = tf.reshape(h, tf.constant(new long[] {-1, 7 * 7 * 32}));
+        return dense(tf, h, p.get(4), p.get(5));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Operand<TFloat32> maxPool(Ops tf, Graph g, Operand<TFloat32> in, String name) {
+        long[] k = {1, 2, 2, 1};
+        return (Operand<TFloat32>) (Operand<?>) g.opBuilder("MaxPool", name, tf.scope()).addInput(in.asOutput())
+                .setAttr("ksize", k).setAttr("strides", k).setAttr("padding", "VALID").build().output(0);
+    }
+
+    static float[] oihwToHwio(float[] w, long[] oihw) {
+        int o = (int) oihw[0];
+        int in = (int) oihw[1];
+        int kh = (int) oihw[2];
+        int kw = (int) oihw[3];
+        float[] out = new float[w.length];
+        for (int a = 0; a < o; a++) {
+            for (int b = 0; b < in; b++) {
+                for (int c = 0; c < kh; c++) {
+                    for (int d = 0; d < kw; d++) {
+                        out[((c * kw + d) * in + b) * o + a] = w[((a * in + b) * kh + c) * kw + d];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    static float[] chwToHwcColumns(float[] w, int rows, int ch, int hh, int ww) {
+        float[] out = new float[w.length];
+        int cols = ch * hh * ww;
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < ch; c++) {
+                for (int i = 0; i < hh; i++) {
+                    for (int j = 0; j < ww; j++) {
+                        out[r * cols + (i * ww + j) * ch + c] = w[r * cols + (c * hh + i) * ww + j];
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The engine's large-matmul rate: median GFLOP/s of an n x n by n x n fp32 product in one Session.run. */
+    static double matmulGflops(int n, int reps) {
+        try (Graph g = new Graph(); Session s = new Session(g)) {
+            Ops tf = Ops.create(g);
+            java.util.Random rnd = new java.util.Random(1);
+            float[] a = new float[n * n];
+            float[] b = new float[n * n];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = rnd.nextFloat() * 2 - 1;
+                b[i] = rnd.nextFloat() * 2 - 1;
+            }
+            Placeholder<TFloat32> pa = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, n)));
+            Placeholder<TFloat32> pb = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(n, n)));
+            VarHandleOp va = tf.varHandleOp(TFloat32.class, Shape.of(n, n), VarHandleOp.sharedName("a"));
+            VarHandleOp vb = tf.varHandleOp(TFloat32.class, Shape.of(n, n), VarHandleOp.sharedName("b"));
+            GraphOperation ia = (GraphOperation) tf.assignVariableOp(va, pa).op();
+            GraphOperation ib = (GraphOperation) tf.assignVariableOp(vb, pb).op();
+            try (TFloat32 ta = TFloat32.tensorOf(Shape.of(n, n), DataBuffers.of(a, true, false));
+                 TFloat32 tb = TFloat32.tensorOf(Shape.of(n, n), DataBuffers.of(b, true, false))) {
+                s.runner().feed(pa, ta).feed(pb, tb).addTarget(ia).addTarget(ib).run().close();
+            }
+            // Fetch one element of the product so that the 4 MB result is not copied out.
+            Operand<TFloat32> prod = tf.linalg.matMul(tf.readVariableOp(va, TFloat32.class), tf.readVariableOp(vb, TFloat32.class));
+            Operand<TFloat32> one = tf.slice(prod, tf.constant(new long[] {0, 0}), tf.constant(new long[] {1, 1}));
+            double[] t = new double[reps];
+            for (int r = -3; r < reps; r++) {
+                long t0 = System.nanoTime();
+                s.runner().fetch(one).run().close();
+                if (r >= 0) {
+                    t[r] = (System.nanoTime() - t0) / 1e9;
+                }
+            }
+            return 2.0 * n * n * n / Stats.median(t) / 1e9;
+        }
+    }
+}
