@@ -13,7 +13,8 @@ import dev.lightning4j.strategies.DistributedSupport;
 public final class TensorFlowModule extends AbstractModule {
     @Override
     protected void configure() {
-        bind(Backend.class).to(TensorFlowBackend.class);
+        // One engine per injector: the Trainer and its Strategy must share it (and it must be closed once).
+        bind(Backend.class).to(TensorFlowBackend.class).in(com.google.inject.Singleton.class);
         OptionalBinder.newOptionalBinder(binder(), DistributedSupport.class).setBinding().to(TfDistributedSupport.class);
     }
 }
