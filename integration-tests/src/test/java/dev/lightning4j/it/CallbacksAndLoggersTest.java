@@ -114,9 +114,14 @@ class CallbacksAndLoggersTest {
         PrintStream console = new PrintStream(out, true, StandardCharsets.UTF_8);
         try (Trainer t = Trainer.builder().backend(backend).maxEpochs(2).enableLogger(false).enableCheckpointing(false)
                 .console(console).callbacks(new ProgressBar(console, false)).build()) {
-            t.fit(new LinearRegressionModule(3, 4, 0.05), train(), val());
+            LinearRegressionModule m = new LinearRegressionModule(3, 4, 0.05);
+            t.fit(m, train(), val());
+            t.test(m, val());
         }
         String text = out.toString(StandardCharsets.UTF_8);
+        // The test summary shows the test run's metrics only, not the last training values.
+        assertThat(text.lines().filter(l -> l.startsWith("test |")).toList()).singleElement()
+                .satisfies(l -> assertThat(l).contains("test_mae").doesNotContain("train_loss").doesNotContain("val_loss"));
         assertThat(text).contains("Trainable params").contains("net").contains("Sequential");
         assertThat(text.lines().filter(l -> l.startsWith("Epoch ")).toList()).hasSize(2)
                 .allSatisfy(l -> assertThat(l).contains("train_loss").contains("val_loss").contains("4 batches"));

@@ -79,13 +79,13 @@ public final class ProgressBar implements Callback {
     @Override
     public void onValidationEnd(Trainer trainer, LightningModule module) {
         if (trainer.activeFit() == null && !trainer.state().sanityChecking()) {
-            out.println("validate | " + metricText(trainer.callbackMetrics(), " ", " | ").replaceFirst("^ \\| ", ""));
+            out.println("validate | " + metricText(trainer.state().lastEvaluation(), " ", " | ").replaceFirst("^ \\| ", ""));
         }
     }
 
     @Override
     public void onTestEnd(Trainer trainer, LightningModule module) {
-        out.println("test | " + metricText(trainer.callbackMetrics(), " ", " | ").replaceFirst("^ \\| ", ""));
+        out.println("test | " + metricText(trainer.state().lastEvaluation(), " ", " | ").replaceFirst("^ \\| ", ""));
     }
 
     private static String metricText(Map<String, Double> metrics, String eq, String sep) {

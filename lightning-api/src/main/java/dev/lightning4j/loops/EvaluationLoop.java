@@ -65,6 +65,9 @@ public final class EvaluationLoop implements AutoCloseable {
             h.start(c -> c.onTestEpochStart(h.trainer(), model), m -> m.onTestEpochStart());
         }
         Map<String, Double> epoch = run(loader, maxBatches, record);
+        if (record) {
+            ctx.state().setLastEvaluation(epoch);
+        }
         if (validating) {
             h.end(c -> c.onValidationEpochEnd(h.trainer(), model), m -> m.onValidationEpochEnd());
             h.end(c -> c.onValidationEnd(h.trainer(), model), m -> m.onValidationEnd());

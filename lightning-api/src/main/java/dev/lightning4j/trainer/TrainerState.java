@@ -12,6 +12,7 @@ public final class TrainerState {
     private boolean sanityChecking;
     private final Map<String, Double> callbackMetrics = new LinkedHashMap<>();
     private final Map<String, Double> progressBarMetrics = new LinkedHashMap<>();
+    private Map<String, Double> lastEvaluation = Map.of();
 
     /** The epoch being run (0-based); after fit, the number of epochs completed. */
     public int currentEpoch() {
@@ -51,6 +52,16 @@ public final class TrainerState {
     /** The latest values of the metrics logged with {@code progBar}. */
     public Map<String, Double> progressBarMetrics() {
         return Collections.unmodifiableMap(progressBarMetrics);
+    }
+
+    /** The epoch metrics of the latest validation or test run alone (no training metrics). */
+    public Map<String, Double> lastEvaluation() {
+        return lastEvaluation;
+    }
+
+    /** Records the latest evaluation's epoch metrics (for the loops). */
+    public void setLastEvaluation(Map<String, Double> metrics) {
+        lastEvaluation = Collections.unmodifiableMap(new LinkedHashMap<>(metrics));
     }
 
     /** Sets the epoch (for the loops). */
