@@ -13,7 +13,10 @@ import java.util.Map;
  * medians over repetitions, with the Trainer's time as a ratio to its own engine's raw loop.
  *
  * <p>Arguments (all optional): {@code --reps=5 --warmup=50 --steps=200 --workloads=mlp,cnn
- * --matmul=2048 --rss-steps=20000}. {@code --rss-steps=0} skips the long memory run.
+ * --matmul=2048 --rss-steps=20000 --loops=0,1,2,3,4 --profile=false}. {@code --rss-steps=0} skips
+ * the long memory run; {@code --loops} picks loops by index (raw DJL, Trainer pytorch, raw TF,
+ * Trainer tensorflow, raw TF with Adam as separate ops); {@code --profile=true} samples each loop's
+ * stacks and prints the hottest methods. See BENCHMARKS.md.
  */
 public final class Benchmarks {
     private Benchmarks() {
@@ -29,7 +32,8 @@ public final class Benchmarks {
         return String.format(Locale.ROOT, "%.3f (%+.1f%%) [%.3f-%.3f]", m, 100 * (m - 1), Stats.min(rr), Stats.max(rr));
     }
 
-    private static final String[] LOOPS = {"raw DJL", "Trainer pytorch", "raw TF", "Trainer tensorflow"};
+    private static final String[] LOOPS = {"raw DJL", "Trainer pytorch", "raw TF", "Trainer tensorflow",
+        "raw TF, Adam as ops (diagnostic)"};
 
     public static void main(String[] args) {
         if (System.getProperty("ai.djl.offline") == null) {
@@ -43,7 +47,7 @@ public final class Benchmarks {
         opt.put("matmul", "2048");
         opt.put("rss-steps", "20000");
         opt.put("profile", "false"); // sample the stacks of each loop and print the hottest methods
-        opt.put("loops", "0,1,2,3"); // raw DJL, Trainer pytorch, raw TF, Trainer tensorflow
+        opt.put("loops", "0,1,2,3,4"); // raw DJL, Trainer pytorch, raw TF, Trainer tensorflow, raw TF unfused Adam
         for (String a : args) {
             if (!a.startsWith("--") || !a.contains("=")) {
                 throw new IllegalArgumentException("unknown argument " + a + "; expected --name=value, names " + opt.keySet());
@@ -74,8 +78,9 @@ public final class Benchmarks {
         System.out.printf(Locale.ROOT, "matmul %dx%d fp32 (median of 10): libtorch %.1f GFLOP/s, TensorFlow %.1f GFLOP/s%n%n",
                 n, n, djlGflops, tfGflops);
 
-        StepLoop[] loops = {new RawDjlLoop(), new TrainerLoop("pytorch"), new RawTfLoop(), new TrainerLoop("tensorflow")};
-        double[] limits = {djlGflops, djlGflops, tfGflops, tfGflops};
+        StepLoop[] loops = {new RawDjlLoop(), new TrainerLoop("pytorch"), new RawTfLoop(true), new TrainerLoop("tensorflow"),
+            new RawTfLoop(false)};
+        double[] limits = {djlGflops, djlGflops, tfGflops, tfGflops, tfGflops};
         List<String> rows = new ArrayList<>();
         for (String name : opt.get("workloads").split(",")) {
             Workload w = switch (name.trim()) {
@@ -83,13 +88,14 @@ public final class Benchmarks {
                 case "cnn" -> Workload.cnn(100);
                 default -> throw new IllegalArgumentException("unknown workload " + name + "; known: mlp, cnn");
             };
-            double[][] ms = new double[4][reps];
-            double[][] cpu = new double[4][reps];
-            double[][] rss = new double[4][reps];
-            double[] loss = new double[4];
+            int nl = loops.length;
+            double[][] ms = new double[nl][reps];
+            double[][] cpu = new double[nl][reps];
+            double[][] rss = new double[nl][reps];
+            double[] loss = new double[nl];
             for (int r = 0; r < reps; r++) {
                 // Alternate the order within each engine pair so that drifting load favours neither.
-                int[] order = r % 2 == 0 ? new int[] {0, 1, 2, 3} : new int[] {1, 0, 3, 2};
+                int[] order = r % 2 == 0 ? new int[] {0, 1, 2, 3, 4} : new int[] {1, 0, 3, 2, 4};
                 for (int i : order) {
                     if (!(opt.get("loops").contains(String.valueOf(i)))) {
                         continue;
@@ -110,16 +116,17 @@ public final class Benchmarks {
                 }
             }
             double flops = w.stepFlops();
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < nl; i++) {
                 if (!opt.get("loops").contains(String.valueOf(i))) {
                     continue;
                 }
                 double med = Stats.median(ms[i]);
                 String ratio = "1 (baseline)";
                 String cpuRatio = "1 (baseline)";
-                if (i % 2 == 1 && opt.get("loops").contains(String.valueOf(i - 1))) {
-                    ratio = ratio(ms[i], ms[i - 1]);
-                    cpuRatio = ratio(cpu[i], cpu[i - 1]);
+                int base = i == 4 ? 2 : i - 1; // the diagnostic is compared with raw TF too
+                if ((i % 2 == 1 || i == 4) && opt.get("loops").contains(String.valueOf(base))) {
+                    ratio = ratio(ms[i], ms[base]);
+                    cpuRatio = ratio(cpu[i], cpu[base]);
                 }
                 double gflops = flops / (med / 1e3) / 1e9;
                 rows.add(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %.1f | %.0f%% | %s | %.6f |", w.name,

@@ -32,6 +32,17 @@ import org.tensorflow.types.TInt64;
  * {@code eps*sqrt(1-b2^t)} makes it torch's formula.
  */
 final class RawTfLoop implements StepLoop {
+    private final boolean fusedAdam;
+
+    /**
+     * @param fusedAdam true for TF's fused {@code ResourceApplyAdam} (the baseline); false for a
+     *                  diagnostic variant that writes torch's Adam as separate graph ops, as the
+     *                  Trainer's engine-neutral Adam does, to measure what the fusion is worth
+     */
+    RawTfLoop(boolean fusedAdam) {
+        this.fusedAdam = fusedAdam;
+    }
+
     private static final float B1 = 0.9f;
     private static final float B2 = 0.999f;
     private static final double EPS = 1e-8;
@@ -95,11 +106,27 @@ final class RawTfLoop implements StepLoop {
             Operand<TFloat32> beta1 = tf.constant(B1);
             Operand<TFloat32> beta2 = tf.constant(B2);
             List<GraphOperation> updates = new ArrayList<>();
+            Placeholder<TFloat32> stepSize = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+            Placeholder<TFloat32> bc2Sqrt = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
             for (int i = 0; i < np; i++) {
                 @SuppressWarnings("unchecked")
                 Operand<TFloat32> grad = (Operand<TFloat32>) grads[i];
-                updates.add((GraphOperation) tf.train.resourceApplyAdam(vars.get(i), ms.get(i), vs.get(i), b1Power,
-                        b2Power, lr, beta1, beta2, eps, grad).op());
+                if (fusedAdam) {
+                    updates.add((GraphOperation) tf.train.resourceApplyAdam(vars.get(i), ms.get(i), vs.get(i), b1Power,
+                            b2Power, lr, beta1, beta2, eps, grad).op());
+                } else {
+                    // torch's Adam as the Trainer writes it: m = m*b1 + g*(1-b1); v = v*b2 + g*(1-b2)*g;
+                    // p = p - m*step_size / (sqrt(v)/sqrt(bc2) + eps)
+                    Operand<TFloat32> m = tf.math.add(tf.math.mul(tf.readVariableOp(ms.get(i), TFloat32.class), beta1),
+                            tf.math.mul(grad, tf.constant(1 - B1)));
+                    Operand<TFloat32> v = tf.math.add(tf.math.mul(tf.readVariableOp(vs.get(i), TFloat32.class), beta2),
+                            tf.math.mul(tf.math.mul(grad, tf.constant(1 - B2)), grad));
+                    Operand<TFloat32> denom = tf.math.add(tf.math.div(tf.math.sqrt(v), bc2Sqrt), tf.constant((float) EPS));
+                    Operand<TFloat32> p = tf.math.sub(reads.get(i), tf.math.div(tf.math.mul(m, stepSize), denom));
+                    updates.add((GraphOperation) tf.assignVariableOp(ms.get(i), m).op());
+                    updates.add((GraphOperation) tf.assignVariableOp(vs.get(i), v).op());
+                    updates.add((GraphOperation) tf.assignVariableOp(vars.get(i), p).op());
+                }
             }
             // Initialise.
             Session.Runner init = s.runner();
@@ -132,9 +159,15 @@ final class RawTfLoop implements StepLoop {
                      TInt64 yt = TInt64.tensorOf(yShape, DataBuffers.of(w.ys[b], true, false));
                      TFloat32 p1 = TFloat32.scalarOf((float) Math.pow(B1, t));
                      TFloat32 p2 = TFloat32.scalarOf((float) Math.pow(B2, t));
-                     TFloat32 e = TFloat32.scalarOf((float) (EPS * Math.sqrt(bc2)))) {
-                    Session.Runner r = s.runner().feed(x, xt).feed(y, yt).feed(b1Power, p1).feed(b2Power, p2)
-                            .feed(eps, e).fetch(loss);
+                     TFloat32 e = TFloat32.scalarOf((float) (EPS * Math.sqrt(bc2)));
+                     TFloat32 ss = TFloat32.scalarOf((float) (Models.LR / (1 - Math.pow(B1, t))));
+                     TFloat32 bs = TFloat32.scalarOf((float) Math.sqrt(bc2))) {
+                    Session.Runner r = s.runner().feed(x, xt).feed(y, yt).fetch(loss);
+                    if (fusedAdam) {
+                        r.feed(b1Power, p1).feed(b2Power, p2).feed(eps, e);
+                    } else {
+                        r.feed(stepSize, ss).feed(bc2Sqrt, bs);
+                    }
                     for (GraphOperation u : updates) {
                         r.addTarget(u);
                     }

@@ -83,9 +83,6 @@ final class Workload {
         allX = HostArray.of(x, xShape);
         allY = HostArray.of(y, n);
         Models.Classifier m = this.model.get();
-        if (Boolean.getBoolean("bench.debug")) {
-            m.stateDict().forEach((k, v) -> System.out.println(k + " " + v.shape()));
-        }
         initial = new ArrayList<>();
         initialNames = new ArrayList<>();
         m.stateDict().forEach((k, v) -> {
