@@ -54,8 +54,8 @@ public final class TensorBoardLogger implements Logger {
     }
 
     private TensorBoardLogger(Builder b) {
-        this.run = RunDirectory.resolve(b.rootDir, b.name, b.version);
-        this.prefix = b.prefix;
+        this.run = b.resolveRun();
+        this.prefix = b.prefix();
         this.defaultHpMetric = b.defaultHpMetric;
     }
 
@@ -236,47 +236,10 @@ public final class TensorBoardLogger implements Logger {
     }
 
     /** Options of a {@link TensorBoardLogger}. */
-    public static final class Builder {
-        private Path rootDir = Path.of(".");
-        private String name = "lightning_logs";
-        private String version;
-        private String prefix = "";
+    public static final class Builder extends RunOptions<Builder> {
         private boolean defaultHpMetric = true;
 
         private Builder() {}
-
-        /** The root directory (Lightning's {@code save_dir}); default the working directory. */
-        public Builder rootDir(Path rootDir) {
-            if (rootDir == null) {
-                throw new NullPointerException("rootDir must not be null");
-            }
-            this.rootDir = rootDir;
-            return this;
-        }
-
-        /** The experiment folder; default {@code lightning_logs}; null or empty for none. */
-        public Builder name(String name) {
-            this.name = name == null ? "" : name;
-            return this;
-        }
-
-        /** Version {@code n}, the folder {@code version_<n>}; default the next free number. */
-        public Builder version(int n) {
-            this.version = RunDirectory.versionName(n);
-            return this;
-        }
-
-        /** The version folder's name as given; null for the next free {@code version_<n>}. */
-        public Builder version(String version) {
-            this.version = version;
-            return this;
-        }
-
-        /** Prepended to every metric name with {@code -}; default none. */
-        public Builder prefix(String prefix) {
-            this.prefix = prefix == null ? "" : prefix;
-            return this;
-        }
 
         /** Whether hyper-parameters logged without metrics log {@code hp_metric = -1}; default true. */
         public Builder defaultHpMetric(boolean defaultHpMetric) {

@@ -156,9 +156,4 @@ final class TrainingStep implements StepFunction {
     LoggedOutputs logged() {
         return logged;
     }
-
-    /** True for the variant that updates the parameters. */
-    boolean updates() {
-        return update;
-    }
 }
