@@ -1,9 +1,7 @@
 package dev.lightning4j.examples.digits;
 
-import dev.lightning4j.core.Stage;
-import dev.lightning4j.data.DataLoader;
-import dev.lightning4j.data.LightningDataModule;
 import dev.lightning4j.data.TensorDataset;
+import dev.lightning4j.examples.SplitDataModule;
 import dev.lightning4j.examples.Splits;
 import dev.lightning4j.tensor.HostArray;
 
@@ -12,13 +10,9 @@ import dev.lightning4j.tensor.HostArray;
  * integer labels {@code [N]}. Pixels are scaled by the fixed range of the data (0-16) to [0, 1];
  * the scale depends on no sample, so nothing leaks from validation or test into training.
  */
-public final class DigitsDataModule extends LightningDataModule {
+public final class DigitsDataModule extends SplitDataModule {
     private final DigitsData data;
-    private final int batchSize;
     private final long seed;
-    private TensorDataset train;
-    private TensorDataset val;
-    private TensorDataset test;
 
     /**
      * @param data      the images
@@ -26,20 +20,15 @@ public final class DigitsDataModule extends LightningDataModule {
      * @param seed      the split's seed
      */
     public DigitsDataModule(DigitsData data, int batchSize, long seed) {
+        super(batchSize, 128);
         this.data = data;
-        this.batchSize = batchSize;
         this.seed = seed;
     }
 
     @Override
-    public void setup(Stage stage) {
-        if (train != null) {
-            return;
-        }
+    protected Split buildSplit() {
         int[][] split = Splits.stratified(data.labels(), DigitsData.CLASSES, 0.70, 0.15, seed);
-        train = dataset(split[0]);
-        val = dataset(split[1]);
-        test = dataset(split[2]);
+        return new Split(dataset(split[0]), dataset(split[1]), dataset(split[2]));
     }
 
     private TensorDataset dataset(int[] rows) {
@@ -56,23 +45,4 @@ public final class DigitsDataModule extends LightningDataModule {
         return TensorDataset.of(HostArray.of(x, rows.length, 1, DigitsData.SIDE, DigitsData.SIDE), HostArray.of(y, rows.length));
     }
 
-    @Override
-    public DataLoader trainDataLoader() {
-        return DataLoader.builder(train).batchSize(batchSize).shuffle(true).build();
-    }
-
-    @Override
-    public DataLoader valDataLoader() {
-        return DataLoader.builder(val).batchSize(128).build();
-    }
-
-    @Override
-    public DataLoader testDataLoader() {
-        return DataLoader.builder(test).batchSize(128).build();
-    }
-
-    /** Image counts of the train, validation and test splits. */
-    public int[] splitSizes() {
-        return new int[] {train.size(), val.size(), test.size()};
-    }
 }

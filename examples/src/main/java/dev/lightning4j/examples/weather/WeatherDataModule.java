@@ -1,9 +1,7 @@
 package dev.lightning4j.examples.weather;
 
-import dev.lightning4j.core.Stage;
-import dev.lightning4j.data.DataLoader;
-import dev.lightning4j.data.LightningDataModule;
 import dev.lightning4j.data.TensorDataset;
+import dev.lightning4j.examples.SplitDataModule;
 import dev.lightning4j.tensor.HostArray;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,16 +13,12 @@ import java.util.Map;
  * 2014 validation, 2015 test; features and target are standardised with training-year statistics
  * only, so nothing about the later years leaks into training.
  */
-public final class WeatherDataModule extends LightningDataModule {
+public final class WeatherDataModule extends SplitDataModule {
     /** Features per day: precipitation, temp_max, temp_min, wind, sin/cos of day of year, location id. */
     public static final int FEATURES = 7;
 
     private final WeatherData data;
     private final int window;
-    private final int batchSize;
-    private TensorDataset train;
-    private TensorDataset val;
-    private TensorDataset test;
     private double targetMean;
     private double targetStd;
     private double[] persistenceTest;
@@ -33,19 +27,16 @@ public final class WeatherDataModule extends LightningDataModule {
 
     /** Windows of {@code window} days from {@code data}, in batches of {@code batchSize}. */
     public WeatherDataModule(WeatherData data, int window, int batchSize) {
+        super(batchSize, 256);
         if (window < 1) {
             throw new IllegalArgumentException("window must be at least 1 day, got " + window);
         }
         this.data = data;
         this.window = window;
-        this.batchSize = batchSize;
     }
 
     @Override
-    public void setup(Stage stage) {
-        if (train != null) {
-            return;
-        }
+    protected Split buildSplit() {
         List<String> locations = new ArrayList<>(data.byLocation().keySet());
         // Statistics over the training years only.
         double[] sum = new double[4];
@@ -76,16 +67,16 @@ public final class WeatherDataModule extends LightningDataModule {
         targetMean = mean[1];
         targetStd = std[1];
 
-        Split trainSplit = new Split();
-        Split valSplit = new Split();
-        Split testSplit = new Split();
+        Windows trainSplit = new Windows();
+        Windows valSplit = new Windows();
+        Windows testSplit = new Windows();
         List<double[]> testBaselines = new ArrayList<>();
         for (Map.Entry<String, List<WeatherData.Day>> e : data.byLocation().entrySet()) {
             double locationId = locations.indexOf(e.getKey());
             List<WeatherData.Day> days = e.getValue();
             for (int t = window; t < days.size(); t++) {
                 WeatherData.Day target = days.get(t);
-                Split split = switch (target.date().getYear()) {
+                Windows split = switch (target.date().getYear()) {
                     case 2012, 2013 -> trainSplit;
                     case 2014 -> valSplit;
                     default -> testSplit;
@@ -110,36 +101,14 @@ public final class WeatherDataModule extends LightningDataModule {
                 }
             }
         }
-        train = trainSplit.dataset(window);
-        val = valSplit.dataset(window);
-        test = testSplit.dataset(window);
         persistenceTest = testBaselines.stream().mapToDouble(b -> b[0]).toArray();
         climatologyTest = testBaselines.stream().mapToDouble(b -> b[1]).toArray();
         actualTest = testBaselines.stream().mapToDouble(b -> b[2]).toArray();
+        return new Split(trainSplit.dataset(window), valSplit.dataset(window), testSplit.dataset(window));
     }
 
     private static double[] raw(WeatherData.Day d) {
         return new double[] {d.precipitation(), d.tempMax(), d.tempMin(), d.wind()};
-    }
-
-    @Override
-    public DataLoader trainDataLoader() {
-        return DataLoader.builder(train).batchSize(batchSize).shuffle(true).build();
-    }
-
-    @Override
-    public DataLoader valDataLoader() {
-        return DataLoader.builder(val).batchSize(256).build();
-    }
-
-    @Override
-    public DataLoader testDataLoader() {
-        return DataLoader.builder(test).batchSize(256).build();
-    }
-
-    @Override
-    public DataLoader predictDataLoader() {
-        return testDataLoader();
     }
 
     /** The training-years standard deviation of temp_max, to turn standardised errors into °C. */
@@ -167,11 +136,6 @@ public final class WeatherDataModule extends LightningDataModule {
         return actualTest.clone();
     }
 
-    /** Example counts of the train, validation and test splits. */
-    public int[] splitSizes() {
-        return new int[] {train.size(), val.size(), test.size()};
-    }
-
     private static double mae(double[] a, double[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) {
@@ -180,7 +144,7 @@ public final class WeatherDataModule extends LightningDataModule {
         return s / a.length;
     }
 
-    private static final class Split {
+    private static final class Windows {
         private final List<float[]> xs = new ArrayList<>();
         private final List<Float> ys = new ArrayList<>();
 
