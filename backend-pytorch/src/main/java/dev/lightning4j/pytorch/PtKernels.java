@@ -5,9 +5,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.lightning4j.backend.FusedOptimizerKernels;
 import dev.lightning4j.backend.InPlaceKernels;
 import dev.lightning4j.backend.Kernels;
 import dev.lightning4j.backend.NativeTensor;
+import dev.lightning4j.backend.Variable;
 import dev.lightning4j.tensor.DType;
 import dev.lightning4j.tensor.Device;
 import dev.lightning4j.tensor.Shape;
@@ -21,7 +23,7 @@ import java.util.List;
  * <p>The API has validated arguments before these run, so no checks are repeated here. libtorch's
  * own errors (an {@link EngineException}) are rethrown naming the op and the operands' shapes.
  */
-final class PtKernels implements Kernels, InPlaceKernels {
+final class PtKernels implements Kernels, InPlaceKernels, FusedOptimizerKernels {
     private final PyTorchBackend backend;
 
     PtKernels(PyTorchBackend backend) {
@@ -180,6 +182,39 @@ final class PtKernels implements Kernels, InPlaceKernels {
         });
     }
 
+    /** DJL's Adam kernel takes float hyperparameters: fused for float32 only, so float64 keeps its precision. */
+    @Override
+    public boolean fusesAdam(Variable param) {
+        return param instanceof PtVariable && param.dtype() == DType.FLOAT32;
+    }
+
+    @Override
+    public void adamStep(Variable param, Variable expAvg, Variable expAvgSq, NativeTensor grad, AdamScalars s) {
+        PtNDArray w = variable(param).array();
+        PtNDArray m = variable(expAvg).array();
+        PtNDArray v = variable(expAvgSq).array();
+        PtNDArray g = t(grad).array();
+        float lr = (float) s.lr().value().getAsDouble();
+        float beta1 = (float) s.beta1().value().getAsDouble();
+        float beta2 = (float) s.beta2().value().getAsDouble();
+        float eps = (float) s.eps().value().getAsDouble();
+        backend.withoutGrad(() -> {
+            if (s.decay() != null) {
+                JniUtils.muli(w, t(s.decay().tensor()).array()); // AdamW: p *= 1 - lr * weight_decay, as torch
+            }
+            // DJL's fused update (what ai.djl.training.optimizer.Adam calls): m and v in place, then
+            // p -= lr * m / (sqrt(v) + eps); no rescaling (1), no clipping (-1), weight decay already in g.
+            JniUtils.adamUpdate(w, g, m, v, 0f, lr, 0f, 1f, -1f, beta1, beta2, eps, false);
+        });
+    }
+
+    private static PtVariable variable(Variable v) {
+        if (v instanceof PtVariable pv) {
+            return pv;
+        }
+        throw new IllegalArgumentException("adamStep: " + v + " is not a PyTorch variable");
+    }
+
     // ------------------------------------------------------------------ creation
 
     @Override
@@ -300,6 +335,24 @@ final class PtKernels implements Kernels, InPlaceKernels {
             return own(JniUtils.matmul(ta.array(), t(b).array()), ta.dtype(), ta.device());
         } catch (EngineException e) {
             throw fail("matmul", e, a, b);
+        }
+    }
+
+    @Override
+    public NativeTensor linear(NativeTensor x, NativeTensor weight, NativeTensor bias) {
+        PtTensor in = t(x);
+        try {
+            // torch::nn::functional::linear: one addmm (or matmul and add for rank > 2) with its own backward.
+            PtNDArray r = JniUtils.linear(in.array(), t(weight).array(), bias == null ? null : t(bias).array());
+            Shape shape = null;
+            if (in.knownShape() != null && weight.shape().isKnown()) {
+                long[] dims = in.knownShape().dims();
+                dims[dims.length - 1] = weight.shape().get(0);
+                shape = Shape.of(dims);
+            }
+            return backend.own(r, in.dtype(), in.device(), shape);
+        } catch (EngineException e) {
+            throw fail("linear", e, x, weight);
         }
     }
 
@@ -536,12 +589,13 @@ final class PtKernels implements Kernels, InPlaceKernels {
     }
 
     @Override
-    public NativeTensor conv(NativeTensor x, NativeTensor weight, int[] stride, int[] padding, int[] dilation, int groups) {
+    public NativeTensor conv(NativeTensor x, NativeTensor weight, NativeTensor bias, int[] stride, int[] padding,
+                             int[] dilation, int groups) {
         PtTensor in = t(x);
         try {
-            // torch's convolution picks 1-D or 2-D from the input rank; the bias is added by the API.
-            PtNDArray r = JniUtils.convolution(in.array(), t(weight).array(), null, dims(stride), dims(padding),
-                    dims(dilation), groups);
+            // torch's convolution picks 1-D or 2-D from the input rank and adds the bias in the same kernel.
+            PtNDArray r = JniUtils.convolution(in.array(), t(weight).array(), bias == null ? null : t(bias).array(),
+                    dims(stride), dims(padding), dims(dilation), groups);
             return own(r, in.dtype(), in.device());
         } catch (EngineException e) {
             throw fail("conv(stride=" + Arrays.toString(stride) + ", padding=" + Arrays.toString(padding) + ", dilation="

@@ -1,7 +1,9 @@
 package dev.lightning4j.tensorflow;
 
+import dev.lightning4j.backend.FusedOptimizerKernels;
 import dev.lightning4j.backend.Kernels;
 import dev.lightning4j.backend.NativeTensor;
+import dev.lightning4j.backend.Variable;
 import dev.lightning4j.tensor.DType;
 import dev.lightning4j.tensor.Device;
 import dev.lightning4j.tensor.Shape;
@@ -23,7 +25,7 @@ import org.tensorflow.types.TInt64;
  * intermediates as soon as its result exists. Every op that PyTorch differentiates uses only TF ops
  * with registered gradients; those without one (Ceil) are composed from ones that have it.
  */
-final class TfKernels implements Kernels {
+final class TfKernels implements Kernels, FusedOptimizerKernels {
     private final TensorFlowBackend backend;
 
     TfKernels(TensorFlowBackend backend) {
@@ -137,7 +139,20 @@ final class TfKernels implements Kernels {
     public NativeTensor unary(UnaryOp op, NativeTensor x) {
         try (Call c = new Call()) {
             Output<?> in = c.in(x);
-            DType dt = x.dtype();
+            Output<?> nhwc = c.env instanceof Trace t ? t.nhwcSource(in) : null;
+            if (nhwc != null) {
+                // x is the NCHW view of a conv or pool result: apply the elementwise op to the NHWC tensor
+                // and stay in that layout, so that a following conv or pool needs no transposes.
+                return c.done(fromNhwc(c, unary(c, op, nhwc, x.dtype()), false));
+            }
+            return c.done(unary(c, op, in, x.dtype()));
+        } catch (RuntimeException e) {
+            throw fail(op.name().toLowerCase(), e, x);
+        }
+    }
+
+    private static Output<?> unary(Call c, UnaryOp op, Output<?> in, DType dt) {
+        {
             Output<?> out = switch (op) {
                 case NEG -> c.op("Neg", in);
                 case ABS -> c.op("Abs", in);
@@ -164,9 +179,7 @@ final class TfKernels implements Kernels {
                 case ERF -> c.op("Erf", in);
                 case LOGICAL_NOT -> c.op("LogicalNot", in);
             };
-            return c.done(out);
-        } catch (RuntimeException e) {
-            throw fail(op.name().toLowerCase(), e, x);
+            return out;
         }
     }
 
@@ -296,6 +309,30 @@ final class TfKernels implements Kernels {
             return c.done(c.op(plain ? "MatMul" : "BatchMatMulV2", x, y));
         } catch (RuntimeException e) {
             throw fail("matmul", e, a, b);
+        }
+    }
+
+    @Override
+    public NativeTensor linear(NativeTensor x, NativeTensor weight, NativeTensor bias) {
+        try (Call c = new Call()) {
+            Output<?> in = c.in(x);
+            Output<?> w = c.in(weight);
+            Output<?> y;
+            if (x.shape().rank() == 2) {
+                // MatMul reads the weight transposed in place: no Transpose op, and its gradient is two MatMuls.
+                y = c.op("MatMul", b -> b.addInput(in).addInput(w).setAttr("transpose_b", true));
+            } else {
+                y = c.op("BatchMatMulV2", in, c.op("Transpose", w, c.i32(1, 0)));
+            }
+            if (bias != null) {
+                Output<?> yy = y;
+                Output<?> bo = c.in(bias);
+                // BiasAdd adds along the last dimension; its gradient is one BiasAddGrad reduction.
+                y = c.op("BiasAdd", b -> b.addInput(yy).addInput(bo).setAttr("data_format", "NHWC"));
+            }
+            return c.done(y);
+        } catch (RuntimeException e) {
+            throw fail("linear", e, bias == null ? new NativeTensor[] {x, weight} : new NativeTensor[] {x, weight, bias});
         }
     }
 
@@ -615,11 +652,15 @@ final class TfKernels implements Kernels {
     //
     // TF's CPU kernels of Conv2D, MaxPool and AvgPool take NHWC only, and the C++ gradient of Conv2D
     // (the one TF_AddGradients uses) ignores the dilations and explicit_paddings attributes. So each
-    // op here transposes NCHW to NHWC and back, pads explicitly with a Pad op, dilates the kernel by
-    // inserting zeros instead of using the dilations attribute, runs the TF op with VALID padding,
-    // and splits grouped convolutions into one Conv2D per group. A 1-D op is the 2-D op with a
-    // height of 1. Every op used (Transpose, ExpandDims, Squeeze, Pad, PadV2, Reshape, StridedSlice,
-    // ConcatV2, Conv2D, MaxPool, AvgPool) has a registered gradient.
+    // op here works in NHWC, pads with TF's SAME padding where that equals torch's symmetric padding
+    // (else with a Pad op and VALID), dilates the kernel by inserting zeros instead of using the
+    // dilations attribute, splits grouped convolutions into one Conv2D per group, adds the bias with
+    // BiasAdd, and transposes the result back to NCHW. Inside a trace that NCHW result remembers its
+    // NHWC source (Trace.recordNhwc): elementwise ops on it and the next conv or pool use the source,
+    // so a conv-ReLU-pool-conv chain transposes once at each end instead of around every op; the
+    // unused transposes are pruned from the run. A 1-D op is the 2-D op with a height of 1. Every op
+    // used (Transpose, ExpandDims, Squeeze, Pad, PadV2, Reshape, StridedSlice, ConcatV2, Conv2D,
+    // BiasAdd, MaxPool, AvgPool) has a registered gradient.
 
     private static final int[] TO_NHWC = {0, 2, 3, 1};
     private static final int[] TO_NCHW = {0, 3, 1, 2};
@@ -629,16 +670,57 @@ final class TfKernels implements Kernels {
         return v.length == 2 ? v : new int[] {heightValue, v[0]};
     }
 
-    /** {@code [N, C, L]} as {@code [N, C, 1, L]}, then NHWC. */
+    /**
+     * {@code x} in NHWC: the NHWC tensor a traced NCHW view came from (no op), else a transpose
+     * ({@code [N, C, L]} first gets a height of 1).
+     */
     private static Output<?> toNhwc(Call c, Output<?> in, boolean oneD) {
+        if (!oneD && c.env instanceof Trace trace) {
+            Output<?> source = trace.nhwcSource(in);
+            if (source != null) {
+                return source;
+            }
+        }
         Output<?> x = oneD ? c.op("ExpandDims", in, c.i32Scalar(2)) : in;
         return c.op("Transpose", x, c.i32(TO_NHWC));
     }
 
-    /** NHWC back to NCHW, dropping the height of 1 of a 1-D op. */
+    /** NHWC back to NCHW, dropping the height of 1 of a 1-D op; a traced 2-D result remembers its source. */
     private static Output<?> fromNhwc(Call c, Output<?> y, boolean oneD) {
         Output<?> out = c.op("Transpose", y, c.i32(TO_NCHW));
-        return oneD ? c.op("Squeeze", b -> b.addInput(out).setAttr("squeeze_dims", new long[] {2})) : out;
+        if (oneD) {
+            return c.op("Squeeze", b -> b.addInput(out).setAttr("squeeze_dims", new long[] {2}));
+        }
+        if (c.env instanceof Trace trace) {
+            trace.recordNhwc(out, y);
+        }
+        return out;
+    }
+
+    /** The height and width of an NCHW (or NCL, height 1) input; unknown sizes are -1. */
+    private static long[] spatialSizes(NativeTensor x) {
+        Shape s = x.shape();
+        return s.rank() == 3 ? new long[] {1, s.get(2)} : new long[] {s.get(2), s.get(3)};
+    }
+
+    /**
+     * True when TF's SAME padding places the same windows as torch's symmetric {@code padding}: the
+     * same output size and the same padding before, in both dimensions (TF puts an odd remainder
+     * after, where no window of that output size reaches). Needs known sizes.
+     */
+    private static boolean sameIsSymmetric(long[] size, int[] kernel, int[] stride, int[] padding) {
+        for (int i = 0; i < 2; i++) {
+            if (size[i] < 0) {
+                return false;
+            }
+            long torchOut = (size[i] + 2L * padding[i] - kernel[i]) / stride[i] + 1;
+            long sameOut = (size[i] + stride[i] - 1) / stride[i];
+            long total = Math.max((sameOut - 1) * stride[i] + kernel[i] - size[i], 0);
+            if (torchOut != sameOut || total / 2 != padding[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Pads the H and W dimensions of an NHWC tensor on both sides, with zeros or with {@code fill}. */
@@ -689,13 +771,13 @@ final class TfKernels implements Kernels {
     }
 
     @Override
-    public NativeTensor conv(NativeTensor x, NativeTensor weight, int[] stride, int[] padding, int[] dilation, int groups) {
+    public NativeTensor conv(NativeTensor x, NativeTensor weight, NativeTensor bias, int[] stride, int[] padding,
+                             int[] dilation, int groups) {
         try (Call c = new Call()) {
             boolean oneD = x.shape().rank() == 3;
             int[] st = as2d(stride, 1);
             int[] pad = as2d(padding, 0);
             int[] dil = as2d(dilation, 1);
-            Output<?> in = padHw(c, toNhwc(c, c.in(x), oneD), pad, null, x.dtype());
             // [O, I/g, (kh,) kw] -> [O, I/g, kh, kw] -> HWIO [kh, kw, I/g, O]
             Output<?> w = c.in(weight);
             if (oneD) {
@@ -707,59 +789,130 @@ final class TfKernels implements Kernels {
             if (dil[0] > 1 || dil[1] > 1) {
                 w = dilateKernel(c, w, hwio, dil);
             }
+            int[] effectiveKernel = {(int) ((hwio[0] - 1) * dil[0] + 1), (int) ((hwio[1] - 1) * dil[1] + 1)};
+            boolean unpadded = pad[0] == 0 && pad[1] == 0;
+            String padding2d = unpadded ? "VALID"
+                    : sameIsSymmetric(spatialSizes(x), effectiveKernel, st, pad) ? "SAME" : "VALID";
+            Output<?> in = toNhwc(c, c.in(x), oneD);
+            if (!unpadded && padding2d.equals("VALID")) {
+                in = padHw(c, in, pad, null, x.dtype());
+            }
             long[] strides = nhwcStrides(st);
             Output<?> y;
             if (groups == 1) {
-                y = conv2d(c, in, w, strides);
+                y = conv2d(c, in, w, strides, padding2d);
             } else {
                 int inPerGroup = (int) hwio[2];
                 int outPerGroup = (int) (hwio[3] / groups);
                 Output<?>[] parts = new Output<?>[groups];
                 for (int g = 0; g < groups; g++) {
                     parts[g] = conv2d(c, sliceLast(c, in, g * inPerGroup, (g + 1) * inPerGroup),
-                            sliceLast(c, w, g * outPerGroup, (g + 1) * outPerGroup), strides);
+                            sliceLast(c, w, g * outPerGroup, (g + 1) * outPerGroup), strides, padding2d);
                 }
                 Output<?> axis = c.i32Scalar(3);
                 y = c.op("ConcatV2", b -> b.addInputList(parts).addInput(axis));
             }
+            if (bias != null) {
+                Output<?> unbiased = y;
+                Output<?> b = c.in(bias);
+                y = c.op("BiasAdd", o -> o.addInput(unbiased).addInput(b).setAttr("data_format", "NHWC"));
+            }
             return c.done(fromNhwc(c, y, oneD));
         } catch (RuntimeException e) {
             throw fail("conv(stride=" + Arrays.toString(stride) + ", padding=" + Arrays.toString(padding) + ", dilation="
-                    + Arrays.toString(dilation) + ", groups=" + groups + ")", e, x, weight);
+                    + Arrays.toString(dilation) + ", groups=" + groups + ")", e,
+                    bias == null ? new NativeTensor[] {x, weight} : new NativeTensor[] {x, weight, bias});
         }
     }
 
-    private static Output<?> conv2d(Call c, Output<?> in, Output<?> w, long[] strides) {
+    private static Output<?> conv2d(Call c, Output<?> in, Output<?> w, long[] strides, String padding) {
         return c.op("Conv2D", b -> b.addInput(in).addInput(w).setAttr("strides", strides)
-                .setAttr("padding", "VALID").setAttr("data_format", "NHWC"));
+                .setAttr("padding", padding).setAttr("data_format", "NHWC"));
     }
 
     @Override
     public NativeTensor maxPool(NativeTensor x, int[] kernel, int[] stride, int[] padding) {
-        // Padding is minus infinity, as torch's max_pool: a padded cell never wins a window.
-        return pool("MaxPool", x, kernel, stride, padding, Double.NEGATIVE_INFINITY);
+        // Padding is minus infinity, as torch's max_pool: a padded cell never wins a window. TF's SAME
+        // max pool skips padded cells, which is the same.
+        return pool("MaxPool", x, kernel, stride, padding, Double.NEGATIVE_INFINITY, true);
     }
 
     @Override
     public NativeTensor avgPool(NativeTensor x, int[] kernel, int[] stride, int[] padding) {
         // Zero padding followed by a VALID AvgPool divides every window by the full kernel size,
-        // which is torch's default count_include_pad=True.
-        return pool("AvgPool", x, kernel, stride, padding, null);
+        // which is torch's default count_include_pad=True (TF's SAME would leave padded cells out).
+        return pool("AvgPool", x, kernel, stride, padding, null, false);
     }
 
-    private NativeTensor pool(String type, NativeTensor x, int[] kernel, int[] stride, int[] padding, Double fill) {
+    private NativeTensor pool(String type, NativeTensor x, int[] kernel, int[] stride, int[] padding, Double fill,
+                              boolean sameSkipsPadding) {
         try (Call c = new Call()) {
             boolean oneD = x.shape().rank() == 3;
             int[] k = as2d(kernel, 1);
+            int[] st = as2d(stride, 1);
+            int[] pad = as2d(padding, 0);
             long[] ksize = {1, k[0], k[1], 1};
-            long[] strides = nhwcStrides(as2d(stride, 1));
-            Output<?> in = padHw(c, toNhwc(c, c.in(x), oneD), as2d(padding, 0), fill, x.dtype());
+            long[] strides = nhwcStrides(st);
+            boolean unpadded = pad[0] == 0 && pad[1] == 0;
+            String padding2d = !unpadded && sameSkipsPadding && sameIsSymmetric(spatialSizes(x), k, st, pad) ? "SAME" : "VALID";
+            Output<?> nhwc = toNhwc(c, c.in(x), oneD);
+            Output<?> in = padding2d.equals("VALID") ? padHw(c, nhwc, pad, fill, x.dtype()) : nhwc;
             Output<?> y = c.op(type, b -> b.addInput(in).setAttr("ksize", ksize).setAttr("strides", strides)
-                    .setAttr("padding", "VALID").setAttr("data_format", "NHWC"));
+                    .setAttr("padding", padding2d).setAttr("data_format", "NHWC"));
             return c.done(fromNhwc(c, y, oneD));
         } catch (RuntimeException e) {
             throw fail(type + "(kernel=" + Arrays.toString(kernel) + ", stride=" + Arrays.toString(stride)
                     + ", padding=" + Arrays.toString(padding) + ")", e, x);
         }
+    }
+
+    // ------------------------------------------------------------------ fused optimizer updates
+
+    /** Fused inside a trace, where the update is an op of the step's graph; eager TF composes it. */
+    @Override
+    public boolean fusesAdam(Variable param) {
+        return param instanceof TfVariable v && v.backend() == backend && backend.currentTrace() != null
+                && (v.dtype() == DType.FLOAT32 || v.dtype() == DType.FLOAT64);
+    }
+
+    /**
+     * {@code ResourceApplyAdam} with the bias corrections already in {@code lr} and {@code eps}: its
+     * {@code beta1_power} and {@code beta2_power} inputs are 0, so its own correction factor is 1.
+     */
+    @Override
+    public void adamStep(Variable param, Variable expAvg, Variable expAvgSq, NativeTensor grad, AdamScalars s) {
+        Trace trace = backend.currentTrace();
+        if (trace == null) {
+            throw new IllegalStateException("adamStep: TensorFlow fuses Adam only inside a traced step; check fusesAdam first");
+        }
+        TfVariable p = variable(param);
+        TfVariable m = variable(expAvg);
+        TfVariable v = variable(expAvgSq);
+        DType dt = p.dtype();
+        try (Call c = new Call()) {
+            if (s.decay() != null) {
+                // AdamW: p *= 1 - lr * weight_decay before the update, as torch.
+                Output<?> decayed = c.op("Mul", trace.read(p).output(), c.in(s.decay().tensor()));
+                trace.assign(p, new TfTensor(decayed, trace));
+            }
+            Output<?> zero = c.scalar(0, dt);
+            Output<?> lr = c.in(s.lr().tensor());
+            Output<?> beta1 = c.in(s.beta1().tensor());
+            Output<?> beta2 = c.in(s.beta2().tensor());
+            Output<?> eps = c.in(s.eps().tensor());
+            Output<?> g = c.in(grad);
+            trace.updateInPlace(List.of(p, m, v), "ResourceApplyAdam", b -> b.addInput(p.handle()).addInput(m.handle())
+                    .addInput(v.handle()).addInput(zero).addInput(zero).addInput(lr).addInput(beta1).addInput(beta2)
+                    .addInput(eps).addInput(g));
+        } catch (RuntimeException e) {
+            throw fail("adamStep on variable '" + p.name() + "'", e, grad);
+        }
+    }
+
+    private TfVariable variable(Variable v) {
+        if (v instanceof TfVariable tv && tv.backend() == backend) {
+            return tv;
+        }
+        throw new IllegalArgumentException("adamStep: " + v + " is not a variable of this TensorFlow backend");
     }
 }

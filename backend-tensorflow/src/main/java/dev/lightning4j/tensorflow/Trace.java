@@ -2,15 +2,18 @@ package dev.lightning4j.tensorflow;
 
 import dev.lightning4j.tensor.DType;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.DoubleSupplier;
 import org.tensorflow.Graph;
 import org.tensorflow.GraphOperation;
 import org.tensorflow.Operation;
+import org.tensorflow.OperationBuilder;
 import org.tensorflow.Output;
 import org.tensorflow.op.Scope;
 
@@ -37,6 +40,7 @@ final class Trace extends Env {
     private final Map<TfTensor, TfTensor> lifted = new IdentityHashMap<>();
     private final List<ScalarFeed> scalars = new ArrayList<>();
     private final Set<String> scalarKeys = new HashSet<>();
+    private final Map<Output<?>, Output<?>> nhwcSources = new HashMap<>();
     private int gradientCount;
 
     Trace(Graph graph, String stepName, Scope scope) {
@@ -117,6 +121,49 @@ final class Trace extends Env {
         lastAssign.put(v, op);
         assigns.add(op);
         values.put(v, value.env() == this ? value : new TfTensor(in, this));
+    }
+
+    /**
+     * Records an op that updates {@code vars} in place through their handles (a fused optimizer
+     * kernel such as {@code ResourceApplyAdam}): ordered after this trace's reads and earlier
+     * assignments of each, executed on every run, and read afterwards by a new read op that follows it.
+     */
+    void updateInPlace(List<TfVariable> vars, String type, Consumer<OperationBuilder> inputs) {
+        GraphOperation op = (GraphOperation) build(type, b -> {
+            inputs.accept(b);
+            for (TfVariable v : vars) {
+                Operation read = readOps.get(v);
+                Operation previous = lastAssign.get(v);
+                if (read != null) {
+                    b.addControlInput(read);
+                }
+                if (previous != null) {
+                    b.addControlInput(previous);
+                }
+            }
+        });
+        assigns.add(op);
+        for (TfVariable v : vars) {
+            lastAssign.put(v, op);
+            // Not run unless something reads it; later assignments follow it, and so the update too.
+            Operation after = build("ReadVariableOp",
+                    b -> b.addInput(v.handle()).setAttr("dtype", TfTypes.dataType(v.dtype())).addControlInput(op));
+            readOps.put(v, after);
+            values.put(v, new TfTensor(after.output(0), this));
+        }
+    }
+
+    /**
+     * Records that {@code nchw} is {@code Transpose(nhwc, [0, 3, 1, 2])}, so that a later conv or pool
+     * (and elementwise ops in between) can work on {@code nhwc} instead of transposing back.
+     */
+    void recordNhwc(Output<?> nchw, Output<?> nhwc) {
+        nhwcSources.put(nchw, nhwc);
+    }
+
+    /** The NHWC tensor {@code nchw} was transposed from in this trace, or null. */
+    Output<?> nhwcSource(Output<?> nchw) {
+        return nhwcSources.get(nchw);
     }
 
     ScalarFeed scalar(String key, DType dtype, DoubleSupplier value) {

@@ -22,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
+import org.tensorflow.GraphOperation;
+import org.tensorflow.Output;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -47,6 +49,84 @@ class TensorFlowTracingTest {
 
     private Tensor read(Variable v) {
         return Tensor.wrap(backend, v.read());
+    }
+
+    private static String inputType(Output<?> out, int input) {
+        return ((GraphOperation) out.op()).input(input).op().type();
+    }
+
+    /**
+     * A conv-ReLU-pool-conv chain stays in NHWC between the ops: the pool reads the ReLU, which reads
+     * the BiasAdd of the first conv, and the second conv reads the pool, with no Transpose or Pad op
+     * between them (SAME padding where it equals torch's). Values are checked by the conformance suite.
+     */
+    @Test
+    void convChainKeepsNhwcBetweenOpsAndUsesSamePadding() {
+        int[] one = {1, 1};
+        try (Variable w1 = variable("w1", new float[4 * 1 * 3 * 3], 4, 1, 3, 3);
+             Variable b1 = variable("b1", new float[4], 4);
+             Variable w2 = variable("w2", new float[2 * 4 * 3 * 3], 2, 4, 3, 3);
+             Variable b2 = variable("b2", new float[2], 2)) {
+            AtomicReference<Output<?>> pooled = new AtomicReference<>();
+            AtomicReference<Output<?>> second = new AtomicReference<>();
+            try (CompiledStep step = backend.compile("chain", Device.cpu(), (ctx, in) -> {
+                Tensor h = in.get("x").conv(read(w1), read(b1), one, one, one, 1).relu();
+                Tensor p = h.maxPool(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0});
+                Tensor y = p.conv(read(w2), read(b2), one, one, one, 1);
+                pooled.set(backend.tf(p.nativeTensor()).output());
+                second.set(backend.tf(y.nativeTensor()).output());
+                return Map.of("y", y.sum());
+            })) {
+                step.run(Map.of("x", HostArray.of(new float[2 * 8 * 8], 2, 1, 8, 8)));
+            }
+            // pooled = Transpose(MaxPool(Relu(BiasAdd(Conv2D(...))))) to NCHW
+            GraphOperation maxPool = (GraphOperation) ((GraphOperation) pooled.get().op()).input(0).op();
+            assertThat(maxPool.type()).isEqualTo("MaxPool");
+            assertThat(inputType(maxPool.output(0), 0)).as("the pool's input").isEqualTo("Relu");
+            GraphOperation relu = (GraphOperation) maxPool.input(0).op();
+            assertThat(inputType(relu.output(0), 0)).as("the ReLU's input").isEqualTo("BiasAdd");
+            // second = Transpose(BiasAdd(Conv2D(MaxPool, ...)))
+            GraphOperation biasAdd = (GraphOperation) ((GraphOperation) second.get().op()).input(0).op();
+            assertThat(biasAdd.type()).isEqualTo("BiasAdd");
+            GraphOperation conv = (GraphOperation) biasAdd.input(0).op();
+            assertThat(conv.type()).isEqualTo("Conv2D");
+            assertThat(conv.input(0).op()).as("the second conv reads the pool directly").isEqualTo(maxPool);
+        }
+    }
+
+    @Test
+    void adamRunsAsOneFusedResourceApplyAdamPerParameter() {
+        class Model extends dev.lightning4j.nn.Module {
+            final dev.lightning4j.nn.Parameter w = registerParameter("w", HostArray.of(new float[] {1, -2, 3}, 3));
+        }
+        Model model = new Model();
+        model.to(backend, Device.cpu());
+        dev.lightning4j.optim.Adam adam = new dev.lightning4j.optim.Adam(model.parameters(), 0.1);
+        int before = countOps("ResourceApplyAdam");
+        try (CompiledStep step = backend.compile("adam", Device.cpu(), (ctx, in) -> {
+            Gradients g = ctx.valueAndGrad(() -> model.w.value().square().sum(), List.of(model.w.variable()));
+            adam.step(ctx, Map.of(model.w, g.grads().get(0)));
+            return Map.of("loss", g.value());
+        })) {
+            adam.beginStep();
+            step.run(Map.of());
+        }
+        assertThat(countOps("ResourceApplyAdam") - before).isEqualTo(1);
+        // First step of Adam moves every weight by lr against its gradient's sign (m/sqrt(v) = sign(g)).
+        assertThat(model.w.data().toDoubleArray()).containsExactly(new double[] {0.9, -1.9, 2.9}, within(1e-6));
+        adam.releaseState();
+        model.w.variable().close();
+    }
+
+    private int countOps(String type) {
+        int n = 0;
+        java.util.Iterator<GraphOperation> it = backend.graph().operations();
+        while (it.hasNext()) {
+            if (it.next().type().equals(type)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     @Test

@@ -70,6 +70,16 @@ public interface Kernels {
     /** Matrix product of tensors of rank 2 or more, broadcasting the leading (batch) dimensions. */
     NativeTensor matmul(NativeTensor a, NativeTensor b);
 
+    /**
+     * {@code x @ weight^T + bias}, as {@code torch.nn.functional.linear}: {@code x} is {@code [..., in]}
+     * with rank 2 or more, {@code weight} {@code [out, in]}, {@code bias} {@code [out]} or null, all of
+     * one floating dtype (the API has checked). A kernel of its own because both engines fuse it
+     * (libtorch's {@code addmm}; TensorFlow's {@code MatMul} with a transposed operand and
+     * {@code BiasAdd}), where the composition costs a transpose, a matmul and a broadcast add, and
+     * their gradients. Differentiable in all three.
+     */
+    NativeTensor linear(NativeTensor x, NativeTensor weight, NativeTensor bias);
+
     /** Softmax along {@code dim}. */
     NativeTensor softmax(NativeTensor x, int dim);
 
@@ -131,13 +141,15 @@ public interface Kernels {
     NativeTensor dropout(NativeTensor x, double p);
 
     /**
-     * Cross-correlation as PyTorch's {@code conv1d}/{@code conv2d}, without bias: {@code x} is
+     * Cross-correlation as PyTorch's {@code conv1d}/{@code conv2d}: {@code x} is
      * {@code [N, C_in, L]} or {@code [N, C_in, H, W]}, {@code weight} is {@code [C_out, C_in/groups, k...]}
-     * of the same rank. {@code stride}, {@code padding} (zeros, both sides) and {@code dilation} have
+     * of the same rank, {@code bias} is {@code [C_out]} or null (added per output channel, fused by
+     * both engines). {@code stride}, {@code padding} (zeros, both sides) and {@code dilation} have
      * one entry per spatial dimension. The API has checked that channels, groups and sizes fit and
-     * that every output size is at least 1. Differentiable in {@code x} and {@code weight}.
+     * that every output size is at least 1. Differentiable in {@code x}, {@code weight} and {@code bias}.
      */
-    NativeTensor conv(NativeTensor x, NativeTensor weight, int[] stride, int[] padding, int[] dilation, int groups);
+    NativeTensor conv(NativeTensor x, NativeTensor weight, NativeTensor bias, int[] stride, int[] padding, int[] dilation,
+                      int groups);
 
     /**
      * Max pooling as PyTorch's {@code max_pool1d}/{@code max_pool2d} (no dilation, floor mode) over

@@ -62,6 +62,12 @@ public final class AdamW extends Adam {
         }
 
         @Override
+        public Builder fused(boolean value) {
+            super.fused(value);
+            return this;
+        }
+
+        @Override
         public AdamW build() {
             return new AdamW(params(), options());
         }

@@ -180,7 +180,8 @@ public abstract class Optimizer {
         return k;
     }
 
-    private Variable stateVariable(Parameter p, String name) {
+    /** The engine variable holding state {@code name} of {@code p}, created as zeros on first use (for fused kernels). */
+    protected Variable stateVariable(Parameter p, String name) {
         return state.computeIfAbsent(p, k -> new LinkedHashMap<>()).computeIfAbsent(name, n ->
                 p.backend().newVariable(id + ".state." + n, HostArray.zeros(p.dtype(), p.shape()), false,
                         p.variable().read().device()));

@@ -572,6 +572,14 @@ public final class Tensor implements AutoCloseable {
      * {@code dilation} hold one value per spatial dimension.
      */
     public Tensor conv(Tensor weight, int[] stride, int[] padding, int[] dilation, int groups) {
+        return conv(weight, null, stride, padding, dilation, groups);
+    }
+
+    /**
+     * Convolution as {@link #conv(Tensor, int[], int[], int[], int)} with a {@code [C_out]} bias added
+     * per output channel (null for none), in the engine's fused kernel.
+     */
+    public Tensor conv(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups) {
         String op = rank() == 3 ? "conv1d" : rank() == 4 ? "conv2d" : "conv";
         checkSameBackend(op, weight);
         requireFloating(op);
@@ -581,7 +589,61 @@ public final class Tensor implements AutoCloseable {
         }
         WindowShapes.convOutput(op, shape(), weight.shape(), stride, padding, dilation, groups);
         DType common = DType.promote(dtype(), weight.dtype());
-        return w(k().conv(to(common).impl, weight.to(common).impl, stride.clone(), padding.clone(), dilation.clone(), groups));
+        NativeTensor b = null;
+        if (bias != null) {
+            checkSameBackend(op, bias);
+            if (bias.rank() != 1 || (bias.size(0) != Shape.UNKNOWN && weight.size(0) != Shape.UNKNOWN
+                    && bias.size(0) != weight.size(0))) {
+                throw new IllegalArgumentException(op + ": bias must have shape [" + weight.size(0)
+                        + "] (one value per output channel of weight " + weight.shape() + "), got " + bias.shape());
+            }
+            common = DType.promote(common, bias.dtype());
+            b = bias.to(common).impl;
+        }
+        return w(k().conv(to(common).impl, weight.to(common).impl, b, stride.clone(), padding.clone(), dilation.clone(),
+                groups));
+    }
+
+    /**
+     * {@code this @ weight^T + bias} over the last dimension, the fused kernel behind
+     * {@code F.linear}: this tensor is {@code [..., in]} (rank 1 or more), {@code weight}
+     * {@code [out, in]}, {@code bias} {@code [out]} or null.
+     */
+    public Tensor linear(Tensor weight, Tensor bias) {
+        String op = "linear";
+        checkSameBackend(op, weight);
+        requireFloating(op);
+        if (weight.rank() != 2) {
+            throw new IllegalArgumentException("linear: weight must have shape [out, in], got " + weight.shape());
+        }
+        if (rank() < 1) {
+            throw new IllegalArgumentException("linear: input must have shape [..., in], got a scalar");
+        }
+        long in = weight.size(1);
+        long xin = size(-1);
+        if (in != Shape.UNKNOWN && xin != Shape.UNKNOWN && in != xin) {
+            throw new IllegalArgumentException("linear: input " + shape() + " has " + xin
+                    + " features in its last dimension but weight " + weight.shape() + " expects " + in);
+        }
+        DType common = DType.promote(dtype(), weight.dtype());
+        NativeTensor b = null;
+        if (bias != null) {
+            checkSameBackend(op, bias);
+            if (bias.rank() != 1 || (bias.size(0) != Shape.UNKNOWN && weight.size(0) != Shape.UNKNOWN
+                    && bias.size(0) != weight.size(0))) {
+                throw new IllegalArgumentException("linear: bias must have shape [" + weight.size(0) + "] to match weight "
+                        + weight.shape() + ", got " + bias.shape());
+            }
+            common = DType.promote(common, bias.dtype());
+            b = bias.to(common).impl;
+        }
+        if (!common.isFloating()) {
+            throw new IllegalArgumentException("linear: weight must be floating point, got " + weight.dtype());
+        }
+        if (rank() == 1) {
+            return unsqueeze(0).linear(weight, bias).squeeze(0);
+        }
+        return w(k().linear(to(common).impl, weight.to(common).impl, b));
     }
 
     /**

@@ -3,9 +3,11 @@ package dev.lightning4j.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.lightning4j.backend.Backend;
 import dev.lightning4j.backend.CompiledStep;
+import dev.lightning4j.backend.FusedOptimizerKernels;
 import dev.lightning4j.backend.Gradients;
 import dev.lightning4j.backend.StepFunction;
 import dev.lightning4j.backend.TensorScope;
@@ -1254,6 +1256,231 @@ public abstract class KernelConformanceSuite {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxPool2d").hasMessageContaining("half");
         assertThatThrownBy(() -> f(new float[6], 2, 3).avgPool(new int[] {2}, new int[] {2}, new int[] {0}))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("[N, C, H, W]");
+    }
+
+    private static float[] scaled(float[] v, float factor) {
+        float[] out = v.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] *= factor;
+        }
+        return out;
+    }
+
+    private static float[] toFloat(double[] v) {
+        float[] out = new float[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = (float) v[i];
+        }
+        return out;
+    }
+
+    /** Adds a per-channel bias to an NCHW (or NCL) array in place. */
+    private static void addPerChannel(double[] y, long[] shape, float[] bias) {
+        int[] d = nchw(shape);
+        int plane = d[2] * d[3];
+        for (int i = 0; i < y.length; i++) {
+            y[i] += bias[(i / plane) % d[1]];
+        }
+    }
+
+    /** The gradient of a per-channel bias: the upstream gradient summed over batch and space. */
+    private static double[] sumPerChannel(double[] g, long[] shape) {
+        int[] d = nchw(shape);
+        int plane = d[2] * d[3];
+        double[] out = new double[d[1]];
+        for (int i = 0; i < g.length; i++) {
+            out[(i / plane) % d[1]] += g[i];
+        }
+        return out;
+    }
+
+    /**
+     * conv(+bias) -> ReLU -> max pool -> conv(+bias), values and all five gradients inside a step: the
+     * chain a CNN is made of, where an engine may keep its own layout between ops (TensorFlow stays in
+     * NHWC from the first conv to the last and uses SAME padding where it equals torch's).
+     */
+    @Test
+    void convBiasReluPoolConvChainValuesAndGradients() {
+        long[] xs = s(2, 2, 6, 5);
+        long[] w1s = s(3, 2, 3, 3);
+        long[] w2s = s(4, 3, 3, 3);
+        long[] ys = s(2, 3, 6, 5);
+        long[] outShape = s(2, 4, 6, 5);
+        int[] one = {1, 1};
+        float[] x = wave((int) prod(xs), 0.3);
+        // Small weights keep the sums of 27 products near 1, where float32 rounding stays within the tolerance.
+        float[] w1 = scaled(wave((int) prod(w1s), 1.1), 0.2f);
+        float[] b1 = {0.2f, -0.4f, 0.1f};
+        float[] w2 = scaled(wave((int) prod(w2s), 0.5), 0.2f);
+        float[] b2 = {-0.3f, 0.25f, 0.05f, 0.6f};
+        float[] g = wave((int) prod(outShape), 2.0);
+        // Forward by loops: y1 = conv(x) + b1, a1 = relu(y1), p1 = maxpool 3x3 stride 1 pad 1, out = conv(p1) + b2.
+        double[] y1 = convReference(x, xs, w1, w1s, one, one, one, 1, new float[(int) prod(ys)])[0];
+        addPerChannel(y1, ys, b1);
+        float[] a1 = toFloat(map(y1, v -> Math.max(v, 0)));
+        float[] p1 = toFloat(poolReference(true, a1, ys, new int[] {3, 3}, one, one, new float[a1.length])[0]);
+        double[][] second = convReference(p1, ys, w2, w2s, one, one, one, 1, g);
+        double[] out = second[0].clone();
+        addPerChannel(out, outShape, b2);
+        // Backward by loops.
+        double[] dy1 = poolReference(true, a1, ys, new int[] {3, 3}, one, one, toFloat(second[1]))[1];
+        for (int i = 0; i < dy1.length; i++) {
+            dy1[i] = y1[i] > 0 ? dy1[i] : 0;
+        }
+        double[][] first = convReference(x, xs, w1, w1s, one, one, one, 1, toFloat(dy1));
+        try (Variable xv = variable("x", x, true, xs); Variable w1v = variable("w1", w1, true, w1s);
+             Variable b1v = variable("b1", b1, true, 3); Variable w2v = variable("w2", w2, true, w2s);
+             Variable b2v = variable("b2", b2, true, 4)) {
+            Map<String, HostArray> res = runOnce((ctx, in) -> {
+                Tensor[] y = new Tensor[1];
+                Gradients gr = ctx.valueAndGrad(() -> {
+                    Tensor h = read(xv).conv(read(w1v), read(b1v), one, one, one, 1).relu();
+                    h = h.maxPool(new int[] {3, 3}, one, one);
+                    y[0] = h.conv(read(w2v), read(b2v), one, one, one, 1);
+                    return y[0].mul(in.get("g")).sum();
+                }, List.of(xv, w1v, b1v, w2v, b2v));
+                return Map.of("y", y[0], "dx", gr.grads().get(0), "dw1", gr.grads().get(1), "db1", gr.grads().get(2),
+                        "dw2", gr.grads().get(3), "db2", gr.grads().get(4));
+            }, Map.of("g", HostArray.of(g, outShape)));
+            assertThat(res.get("y").shape()).isEqualTo(Shape.of(outShape));
+            assertValues(res.get("y"), out);
+            assertValues(res.get("db2"), sumPerChannel(toDouble(g), outShape));
+            assertValues(res.get("dw2"), second[2]);
+            assertValues(res.get("db1"), sumPerChannel(dy1, ys));
+            assertValues(res.get("dw1"), first[2]);
+            assertValues(res.get("dx"), first[1]);
+        }
+    }
+
+    @Test
+    void conv1dWithBiasMatchesConvPlusBias() {
+        long[] xs = s(2, 3, 8);
+        long[] ws = s(2, 3, 3);
+        float[] x = wave((int) prod(xs), 0.9);
+        float[] w = wave((int) prod(ws), 0.2);
+        float[] b = {0.5f, -1.25f};
+        double[] ref = convReference(x, xs, w, ws, new int[] {1}, new int[] {1}, new int[] {1}, 1, new float[2 * 2 * 8])[0];
+        addPerChannel(ref, s(2, 2, 8), b);
+        assertF32(f(x, xs).conv(f(w, ws), vec(b), new int[] {1}, new int[] {1}, new int[] {1}, 1), s(2, 2, 8), ref);
+        assertThatThrownBy(() -> f(x, xs).conv(f(w, ws), vec(1, 2, 3), new int[] {1}, new int[] {1}, new int[] {1}, 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("conv1d").hasMessageContaining("bias")
+                .hasMessageContaining("[3]");
+    }
+
+    /** linear of {@code [rows, in]} by loops: out, dx, dw, db for the upstream gradient g. */
+    private static double[][] linearReference(float[] x, int rows, int in, float[] w, int out, float[] b, float[] g) {
+        double[] y = new double[rows * out];
+        double[] dx = new double[rows * in];
+        double[] dw = new double[out * in];
+        double[] db = new double[out];
+        for (int r = 0; r < rows; r++) {
+            for (int o = 0; o < out; o++) {
+                double acc = b[o];
+                double go = g[r * out + o];
+                db[o] += go;
+                for (int i = 0; i < in; i++) {
+                    acc += x[r * in + i] * w[o * in + i];
+                    dx[r * in + i] += go * w[o * in + i];
+                    dw[o * in + i] += go * x[r * in + i];
+                }
+                y[r * out + o] = acc;
+            }
+        }
+        return new double[][] {y, dx, dw, db};
+    }
+
+    @Test
+    void linearValuesAndGradientsForRank2And3Inputs() {
+        float[] w = wave(4 * 3, 0.4);
+        float[] b = {0.1f, -0.2f, 0.3f, 0.05f};
+        for (long[] xs : List.of(s(5, 3), s(2, 3, 3))) {
+            int rows = (int) (prod(xs) / 3);
+            long[] ys = xs.clone();
+            ys[ys.length - 1] = 4;
+            float[] x = wave((int) prod(xs), 1.3);
+            float[] g = wave(rows * 4, 0.8);
+            double[][] ref = linearReference(x, rows, 3, w, 4, b, g);
+            try (Variable xv = variable("x", x, true, xs); Variable wv = variable("w", w, true, 4, 3);
+                 Variable bv = variable("b", b, true, 4)) {
+                Map<String, HostArray> res = runOnce((ctx, in) -> {
+                    Tensor[] y = new Tensor[1];
+                    Gradients gr = ctx.valueAndGrad(() -> {
+                        y[0] = read(xv).linear(read(wv), read(bv));
+                        return y[0].mul(in.get("g")).sum();
+                    }, List.of(xv, wv, bv));
+                    return Map.of("y", y[0], "dx", gr.grads().get(0), "dw", gr.grads().get(1), "db", gr.grads().get(2));
+                }, Map.of("g", HostArray.of(g, ys)));
+                assertThat(res.get("y").shape()).as("shape for input %s", Arrays.toString(xs)).isEqualTo(Shape.of(ys));
+                assertValues(res.get("y"), ref[0]);
+                assertValues(res.get("dx"), ref[1]);
+                assertValues(res.get("dw"), ref[2]);
+                assertValues(res.get("db"), ref[3]);
+            }
+        }
+        // Without bias, and a rank-1 input, eagerly.
+        double[] noBias = linearReference(new float[] {1, 2, 3}, 1, 3, w, 4, new float[4], new float[4])[0];
+        assertF32(vec(1, 2, 3).linear(f(w, 4, 3), null), s(4), noBias);
+        assertThatThrownBy(() -> vec(1, 2).linear(f(w, 4, 3), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("linear").hasMessageContaining("expects 3");
+    }
+
+    /**
+     * The fused Adam kernel, run as an optimizer runs it (inside a compiled step, three runs of one
+     * step, per-run scalars), against torch's Adam and AdamW formulas computed here in double.
+     */
+    @Test
+    void fusedAdamStepMatchesTorchsFormula() {
+        assumeTrue(backend.kernels() instanceof FusedOptimizerKernels, "the backend has no fused optimizer kernels");
+        FusedOptimizerKernels fused = (FusedOptimizerKernels) backend.kernels();
+        double lr = 0.1, beta1 = 0.8, beta2 = 0.9, eps = 1e-3, weightDecay = 0.5;
+        for (boolean decoupled : new boolean[] {false, true}) {
+            float[] p0 = wave(6, 0.1);
+            double[] p = toDouble(p0);
+            double[] m = new double[6];
+            double[] v = new double[6];
+            long[] t = {0};
+            try (Variable pv = variable("p", p0, true, 2, 3); Variable mv = variable("m", new float[6], false, 2, 3);
+                 Variable vv = variable("v", new float[6], false, 2, 3);
+                 CompiledStep step = backend.compile("adam", Device.cpu(), (ctx, in) -> {
+                     assertThat(fused.fusesAdam(pv)).as("fusesAdam for a float32 parameter inside a step").isTrue();
+                     java.util.function.DoubleSupplier bc1 = () -> 1 - Math.pow(beta1, t[0]);
+                     java.util.function.DoubleSupplier bc2 = () -> 1 - Math.pow(beta2, t[0]);
+                     java.util.function.DoubleSupplier lrC = () -> lr * Math.sqrt(bc2.getAsDouble()) / bc1.getAsDouble();
+                     java.util.function.DoubleSupplier epsC = () -> eps * Math.sqrt(bc2.getAsDouble());
+                     java.util.function.DoubleSupplier b1 = () -> beta1;
+                     java.util.function.DoubleSupplier b2 = () -> beta2;
+                     java.util.function.DoubleSupplier decay = () -> 1 - lr * weightDecay;
+                     FusedOptimizerKernels.AdamScalars sc = new FusedOptimizerKernels.AdamScalars(
+                             runScalar(ctx, "lr", lrC), runScalar(ctx, "b1", b1), runScalar(ctx, "b2", b2),
+                             runScalar(ctx, "eps", epsC), decoupled ? runScalar(ctx, "decay", decay) : null);
+                     fused.adamStep(pv, mv, vv, in.get("g").nativeTensor(), sc);
+                     return Map.of();
+                 })) {
+                for (int k = 1; k <= 3; k++) {
+                    t[0] = k;
+                    float[] g = wave(6, 1.0 + k);
+                    step.run(Map.of("g", HostArray.of(g, 2, 3)));
+                    double bc1 = 1 - Math.pow(beta1, k);
+                    double bc2 = 1 - Math.pow(beta2, k);
+                    for (int i = 0; i < 6; i++) {
+                        if (decoupled) {
+                            p[i] *= 1 - lr * weightDecay;
+                        }
+                        m[i] = beta1 * m[i] + (1 - beta1) * g[i];
+                        v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+                        p[i] -= lr / bc1 * m[i] / (Math.sqrt(v[i]) / Math.sqrt(bc2) + eps);
+                    }
+                }
+                assertValues(mv.toHost(), m);
+                assertValues(vv.toHost(), v);
+                assertValues(pv.toHost(), p);
+            }
+        }
+    }
+
+    private static FusedOptimizerKernels.RunScalar runScalar(dev.lightning4j.backend.StepContext ctx, String key,
+                                                              java.util.function.DoubleSupplier value) {
+        return new FusedOptimizerKernels.RunScalar(ctx.scalar(key, DType.FLOAT32, value).nativeTensor(), value);
     }
 
     @Test

@@ -102,27 +102,7 @@ public final class F {
      * @param bias   {@code [out]}, or null for none
      */
     public static Tensor linear(Tensor x, Tensor weight, Tensor bias) {
-        if (weight.rank() != 2) {
-            throw new IllegalArgumentException("linear: weight must have shape [out, in], got " + weight.shape());
-        }
-        if (x.rank() < 1) {
-            throw new IllegalArgumentException("linear: input must have shape [..., in], got a scalar");
-        }
-        long in = weight.size(1);
-        long xin = x.size(-1);
-        if (in != Shape.UNKNOWN && xin != Shape.UNKNOWN && in != xin) {
-            throw new IllegalArgumentException("linear: input " + x.shape() + " has " + xin
-                    + " features in its last dimension but weight " + weight.shape() + " expects " + in);
-        }
-        Tensor out = x.matmul(weight.t());
-        if (bias == null) {
-            return out;
-        }
-        if (bias.rank() != 1 || !dimsMatch(bias.size(0), weight.size(0))) {
-            throw new IllegalArgumentException("linear: bias must have shape [" + weight.size(0) + "] to match weight "
-                    + weight.shape() + ", got " + bias.shape());
-        }
-        return out.add(bias);
+        return x.linear(weight, bias); // checks shapes, then the engine's fused kernel
     }
 
     // ================================================================ convolution and pooling
@@ -161,15 +141,7 @@ public final class F {
         int[] pad = WindowShapes.perDim(op, "padding", padding, spatial);
         int[] dil = WindowShapes.perDim(op, "dilation", dilation, spatial);
         return unbatched(op, spatial, x, batched -> {
-            Tensor out = batched.conv(weight, st, pad, dil, groups);
-            if (bias == null) {
-                return out;
-            }
-            if (bias.rank() != 1 || !dimsMatch(bias.size(0), weight.size(0))) {
-                throw new IllegalArgumentException(op + ": bias must have shape [" + weight.size(0) + "] (one value per output channel of weight "
-                        + weight.shape() + "), got " + bias.shape());
-            }
-            return out.add(perChannel(bias, spatial));
+            return batched.conv(weight, bias, st, pad, dil, groups); // the bias is added in the engine's conv kernel
         });
     }
 
