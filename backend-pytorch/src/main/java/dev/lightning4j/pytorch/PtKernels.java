@@ -467,6 +467,27 @@ final class PtKernels implements Kernels, InPlaceKernels, FusedOptimizerKernels 
     }
 
     @Override
+    public NativeTensor takeAlongLastDim(NativeTensor x, NativeTensor index) {
+        PtTensor in = t(x);
+        PtTensor ix = t(index);
+        try {
+            long last = in.shape().rank() - 1;
+            // gather along the last dimension of a [..., 1] view of the index, then drop that 1.
+            PtNDArray column = JniUtils.unsqueeze(ix.array(), last);
+            try {
+                PtNDArray picked = JniUtils.gather(in.array(), column, last);
+                PtNDArray out = JniUtils.squeeze(picked, last);
+                picked.close();
+                return backend.own(out, in.dtype(), in.device(), ix.knownShape());
+            } finally {
+                column.close();
+            }
+        } catch (EngineException e) {
+            throw fail("takeAlongLastDim", e, x, index);
+        }
+    }
+
+    @Override
     public NativeTensor indexSelect(NativeTensor x, int dim, NativeTensor index) {
         PtTensor in = t(x);
         PtTensor idx = t(index);

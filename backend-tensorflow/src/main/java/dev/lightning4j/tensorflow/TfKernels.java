@@ -509,6 +509,22 @@ final class TfKernels implements Kernels, FusedOptimizerKernels {
     }
 
     @Override
+    public NativeTensor takeAlongLastDim(NativeTensor x, NativeTensor index) {
+        // GatherV2 with every leading dimension as a batch dimension: one op, differentiated by one
+        // UnsortedSegmentSum-style gradient, instead of gather's coordinates and GatherNd.
+        try (Call c = new Call()) {
+            int last = x.shape().rank() - 1;
+            Output<?> params = c.in(x);
+            Output<?> idx = c.in(index);
+            Output<?> axis = c.i32Scalar(last);
+            return c.done(c.op("GatherV2", b -> b.addInput(params).addInput(idx).addInput(axis)
+                    .setAttr("batch_dims", (long) last)));
+        } catch (RuntimeException e) {
+            throw fail("takeAlongLastDim", e, x, index);
+        }
+    }
+
+    @Override
     public NativeTensor indexSelect(NativeTensor x, int dim, NativeTensor index) {
         try (Call c = new Call()) {
             return c.done(c.op("GatherV2", c.in(x), c.in(index), c.i32Scalar(dim)));

@@ -115,6 +115,15 @@ public interface Kernels {
     /** PyTorch's {@code gather}: {@code out[i][j] = x[i][index[i][j]]} for {@code dim = 1}. Index is INT64. */
     NativeTensor gather(NativeTensor x, int dim, NativeTensor index);
 
+    /**
+     * One element of each last-dimension row: {@code out[i...] = x[i..., index[i...]]} for {@code x}
+     * {@code [..., C]} and INT64 {@code index} {@code [...]} with x's leading dimensions (the API has
+     * checked the known ones), as {@code torch.take_along_dim(x, index.unsqueeze(-1), -1).squeeze(-1)}.
+     * A kernel of its own for the negative log-likelihood, where a general {@link #gather} costs
+     * TensorFlow a dozen ops and their gradients. Differentiable in {@code x}.
+     */
+    NativeTensor takeAlongLastDim(NativeTensor x, NativeTensor index);
+
     /** PyTorch's {@code index_select}: the slices of {@code x} at the INT64 {@code index} (rank 1) along {@code dim}. */
     NativeTensor indexSelect(NativeTensor x, int dim, NativeTensor index);
 

@@ -566,6 +566,34 @@ public final class Tensor implements AutoCloseable {
     }
 
     /**
+     * One element of each row along the last dimension: {@code out[i...] = this[i..., index[i...]]}
+     * for this tensor {@code [..., C]} and an integer {@code index} {@code [...]} with its leading
+     * dimensions, as {@code torch.take_along_dim(x, index.unsqueeze(-1), -1).squeeze(-1)} (what
+     * {@code nll_loss} picks). Indices outside {@code [0, C)} are reported by the engine.
+     */
+    public Tensor takeAlongLastDim(Tensor index) {
+        String op = "takeAlongLastDim";
+        checkSameBackend(op, index);
+        if (index.dtype() != DType.INT64 && index.dtype() != DType.INT32) {
+            throw new IllegalArgumentException(op + ": index must hold integer positions (INT64 or INT32), got "
+                    + index.dtype() + " with shape " + index.shape());
+        }
+        if (rank() < 1 || index.rank() != rank() - 1) {
+            throw new IllegalArgumentException(op + ": index must have the leading dimensions of " + shape()
+                    + " (rank " + Math.max(rank() - 1, 0) + "), got " + index.shape());
+        }
+        for (int d = 0; d < index.rank(); d++) {
+            long a = size(d);
+            long b = index.size(d);
+            if (a != Shape.UNKNOWN && b != Shape.UNKNOWN && a != b) {
+                throw new IllegalArgumentException(op + ": index " + index.shape() + " must have the leading dimensions of "
+                        + shape() + "; dimension " + d + " differs");
+            }
+        }
+        return w(k().takeAlongLastDim(impl, index.to(DType.INT64).impl));
+    }
+
+    /**
      * Convolution (cross-correlation, no bias) as {@code torch.nn.functional.conv1d}/{@code conv2d}:
      * this tensor is {@code [N, C_in, L]} or {@code [N, C_in, H, W]}, {@code weight}
      * {@code [C_out, C_in/groups, k...]}; {@code stride}, {@code padding} (zeros on both sides) and

@@ -919,6 +919,32 @@ public abstract class KernelConformanceSuite {
     }
 
     @Test
+    void takeAlongLastDimPicksOnePerRowWithGradients() {
+        // [2, 2, 3] rows, one index per row; inside a step the leading dimension is the unknown batch.
+        float[] x = {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 1.0f, 1.1f, 1.2f};
+        long[] idx = {2, 0, 1, 1};
+        assertF32(f(x, 2, 2, 3).takeAlongLastDim(i64(idx, 2, 2)), s(2, 2), 0.3, 0.4, 0.8, 1.1);
+        assertF32(f(x, 4, 3).takeAlongLastDim(i64(new long[] {0, 2, 1, 0}, 4)), s(4), 0.1, 0.6, 0.8, 1.0);
+        try (Variable w = variable("w", x, true, 2, 2, 3)) {
+            Map<String, HostArray> out = runOnce((ctx, in) -> {
+                Tensor[] y = new Tensor[1];
+                Gradients g = ctx.valueAndGrad(() -> {
+                    y[0] = read(w).mul(in.get("s")).takeAlongLastDim(in.get("i"));
+                    return y[0].mul(in.get("g")).sum();
+                }, List.of(w));
+                return Map.of("y", y[0], "dw", g.grads().get(0));
+            }, Map.of("s", HostArray.of(new float[] {2f}, 1), "i", HostArray.of(idx, 2, 2),
+                    "g", HostArray.of(new float[] {1, -1, 0.5f, 3}, 2, 2)));
+            assertValues(out.get("y"), 0.6, 0.8, 1.6, 2.2);
+            // d/dw of sum(g * 2w[picked]) = 2g at each picked element, 0 elsewhere.
+            assertValues(out.get("dw"), 0, 0, 2, -2, 0, 0, 0, 1, 0, 0, 6, 0);
+        }
+        assertThatThrownBy(() -> f(x, 4, 3).takeAlongLastDim(i64(new long[] {0, 1, 2}, 3)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("takeAlongLastDim")
+                .hasMessageContaining("[4, 3]").hasMessageContaining("[3]");
+    }
+
+    @Test
     void gradientsDoNotAccumulateAcrossRunsOrCalls() {
         try (Variable w = variable("w", new float[] {1, 2}, true, 2);
                 CompiledStep step = backend.compile("twice", Device.cpu(), (ctx, in) -> {

@@ -573,7 +573,7 @@ public final class F {
         Tensor classesLast = logp.rank() > 2 ? moveDimToLast(logp, 1) : logp;
         Tensor counted = target.ne((double) ignoreIndex);
         Tensor safeTarget = Tensor.where(counted, target, target.zerosLike());
-        Tensor picked = classesLast.gather(-1, safeTarget.unsqueeze(-1)).squeeze(-1);
+        Tensor picked = classesLast.takeAlongLastDim(safeTarget);
         Tensor zeros = picked.zerosLike();
 
         Tensor targetWeight;
