@@ -43,6 +43,9 @@ final class RawTfLoop implements StepLoop {
         this.fusedAdam = fusedAdam;
     }
 
+    /** With -Dbench.tfStepStats=N, the last N steps run with step statistics and print time by op type (diagnostic). */
+    private static final int PROFILE_STEPS = Integer.getInteger("bench.tfStepStats", 0);
+
     private static final float B1 = 0.9f;
     private static final float B2 = 0.999f;
     private static final double EPS = 1e-8;
@@ -144,6 +147,7 @@ final class RawTfLoop implements StepLoop {
             Shape xShape = Shape.of(w.conv ? new long[] {Workload.BATCH, 28, 28, 1} : RawDjlLoop.batchShape(w));
             Shape yShape = Shape.of(Workload.BATCH);
             double lastLoss = Double.NaN;
+            List<org.tensorflow.proto.RunMetadata> profiled = new ArrayList<>();
             long t0 = 0;
             long c0 = 0;
             Proc.resetPeakRss();
@@ -170,6 +174,19 @@ final class RawTfLoop implements StepLoop {
                     }
                     for (GraphOperation u : updates) {
                         r.addTarget(u);
+                    }
+                    if (PROFILE_STEPS > 0 && step >= warmup + steps - PROFILE_STEPS) {
+                        r.setOptions(org.tensorflow.proto.RunOptions.newBuilder()
+                                .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.SOFTWARE_TRACE).build());
+                        try (org.tensorflow.Result res = r.runAndFetchMetadata()) {
+                            lastLoss = ((TFloat32) res.get(0)).getFloat();
+                            res.getMetadata().ifPresent(profiled::add);
+                        }
+                        if (step == warmup + steps - 1) {
+                            System.out.println("# raw TF step statistics, " + w.name + (fusedAdam ? "" : ", Adam as ops") + "\n"
+                                    + dev.lightning4j.tensorflow.TfStepStats.summarize(profiled));
+                        }
+                        continue;
                     }
                     try (org.tensorflow.Result res = r.run()) {
                         lastLoss = ((TFloat32) res.get(0)).getFloat();
