@@ -200,7 +200,7 @@ final class PtKernels implements Kernels, InPlaceKernels, FusedOptimizerKernels 
         float eps = (float) s.eps().value().getAsDouble();
         backend.withoutGrad(() -> {
             if (s.decay() != null) {
-                JniUtils.muli(w, t(s.decay().tensor()).array()); // AdamW: p *= 1 - lr * weight_decay, as torch
+                JniUtils.muli(w, t(s.decay().tensor().get()).array()); // AdamW: p *= 1 - lr * weight_decay, as torch
             }
             // DJL's fused update (what ai.djl.training.optimizer.Adam calls): m and v in place, then
             // p -= lr * m / (sqrt(v) + eps); no rescaling (1), no clipping (-1), weight decay already in g.

@@ -191,13 +191,25 @@ public final class PyTorchBackend implements Backend, DeterminismControl {
     }
 
     /**
-     * Copies host data into a new array owned by {@code manager}. The data is staged in a reusable
-     * per-thread direct buffer and cloned into libtorch-owned memory, so no direct buffer is left for
-     * the garbage collector per batch.
+     * Copies host data into a new array owned by {@code manager}. On the CPU the values are written
+     * straight into a new libtorch tensor's memory (one copy, no buffer left for the garbage
+     * collector); for another device they are staged in a reusable per-thread direct buffer and moved.
      */
     PtNDArray createArray(HostArray data, Device device, PtNDManager manager) {
         DType dtype = data.dtype();
         int n = data.size();
+        ai.djl.ndarray.types.Shape shape = djlShape(data.shape());
+        DataType type = PtTypes.toDjl(dtype);
+        if (device.type() == Device.Type.CPU && n > 0) {
+            PtNDArray out = JniUtils.createEmptyNdArray(manager, shape, type, ai.djl.Device.cpu(), SparseFormat.DENSE);
+            try {
+                write(JniUtils.getByteBuffer(out, true), data);
+                return out;
+            } catch (RuntimeException e) {
+                out.close();
+                throw e;
+            }
+        }
         int bytes = n * dtype.byteSize();
         ThreadState st = threads.get();
         ByteBuffer buf = st.staging;
@@ -207,39 +219,43 @@ public final class PyTorchBackend implements Backend, DeterminismControl {
             st.staging = buf;
         }
         buf.clear();
-        if (data instanceof HostArray.F32 f) {
-            buf.asFloatBuffer().put(f.data());
-        } else if (data instanceof HostArray.F64 f) {
-            buf.asDoubleBuffer().put(f.data());
-        } else if (data instanceof HostArray.I32 f) {
-            buf.asIntBuffer().put(f.data());
-        } else if (data instanceof HostArray.I64 f) {
-            buf.asLongBuffer().put(f.data());
-        } else if (data instanceof HostArray.Bool f) {
-            boolean[] v = f.data();
-            for (int i = 0; i < v.length; i++) {
-                buf.put(i, v[i] ? (byte) 1 : (byte) 0);
-            }
-        } else {
-            throw new IllegalArgumentException("fromHost: unsupported host array " + data.getClass().getName());
-        }
+        write(buf, data);
         buf.position(0).limit(bytes);
         ByteBuffer slice = buf.slice().order(ByteOrder.nativeOrder());
-        ai.djl.ndarray.types.Shape shape = djlShape(data.shape());
-        DataType type = PtTypes.toDjl(dtype);
-        // from_blob over the staging buffer (no copy on CPU), then a libtorch-owned copy.
+        // from_blob over the staging buffer (no copy), then a libtorch-owned copy on the device.
         PtNDArray blob = JniUtils.createNdFromByteBuffer(manager, slice, shape, type, SparseFormat.DENSE,
                 ai.djl.Device.cpu());
         try {
             if (device.type() == Device.Type.CPU) {
-                PtNDArray copy = JniUtils.clone(blob);
-                return copy;
+                return JniUtils.clone(blob);
             }
             PtNDArray moved = JniUtils.to(blob, type, PtTypes.toDjl(device));
             adopt(moved, manager, manager);
             return moved;
         } finally {
             blob.close();
+        }
+    }
+
+    /** Writes the values of {@code data} at the start of {@code buf} (native order), without moving its position. */
+    private static void write(ByteBuffer buf, HostArray data) {
+        ByteBuffer b = buf.duplicate().order(ByteOrder.nativeOrder());
+        b.clear();
+        if (data instanceof HostArray.F32 f) {
+            b.asFloatBuffer().put(f.data());
+        } else if (data instanceof HostArray.F64 f) {
+            b.asDoubleBuffer().put(f.data());
+        } else if (data instanceof HostArray.I32 f) {
+            b.asIntBuffer().put(f.data());
+        } else if (data instanceof HostArray.I64 f) {
+            b.asLongBuffer().put(f.data());
+        } else if (data instanceof HostArray.Bool f) {
+            boolean[] v = f.data();
+            for (int i = 0; i < v.length; i++) {
+                b.put(i, v[i] ? (byte) 1 : (byte) 0);
+            }
+        } else {
+            throw new IllegalArgumentException("fromHost: unsupported host array " + data.getClass().getName());
         }
     }
 

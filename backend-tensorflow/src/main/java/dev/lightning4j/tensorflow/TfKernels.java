@@ -908,14 +908,14 @@ final class TfKernels implements Kernels, FusedOptimizerKernels {
         try (Call c = new Call()) {
             if (s.decay() != null) {
                 // AdamW: p *= 1 - lr * weight_decay before the update, as torch.
-                Output<?> decayed = c.op("Mul", trace.read(p).output(), c.in(s.decay().tensor()));
+                Output<?> decayed = c.op("Mul", trace.read(p).output(), c.in(s.decay().tensor().get()));
                 trace.assign(p, new TfTensor(decayed, trace));
             }
             Output<?> zero = c.scalar(0, dt);
-            Output<?> lr = c.in(s.lr().tensor());
-            Output<?> beta1 = c.in(s.beta1().tensor());
-            Output<?> beta2 = c.in(s.beta2().tensor());
-            Output<?> eps = c.in(s.eps().tensor());
+            Output<?> lr = c.in(s.lr().tensor().get());
+            Output<?> beta1 = c.in(s.beta1().tensor().get());
+            Output<?> beta2 = c.in(s.beta2().tensor().get());
+            Output<?> eps = c.in(s.eps().tensor().get());
             Output<?> g = c.in(grad);
             trace.updateInPlace(List.of(p, m, v), "ResourceApplyAdam", b -> b.addInput(p.handle()).addInput(m.handle())
                     .addInput(v.handle()).addInput(zero).addInput(zero).addInput(lr).addInput(beta1).addInput(beta2)

@@ -1,6 +1,7 @@
 package dev.lightning4j.backend;
 
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 
 /**
  * Optional capability of {@link Kernels}: optimizer updates as one engine kernel per parameter.
@@ -19,10 +20,11 @@ import java.util.function.DoubleSupplier;
 public interface FusedOptimizerKernels {
 
     /**
-     * A value fed on every run: {@code tensor} is what a traced engine builds into its graph (a per-run
-     * scalar of the step), {@code value} what an eager engine reads when the update runs.
+     * A value fed on every run: {@code tensor} makes what a traced engine builds into its graph (a
+     * per-run scalar of the step, created when first asked for), {@code value} is what an eager engine
+     * reads when the update runs.
      */
-    record RunScalar(NativeTensor tensor, DoubleSupplier value) {
+    record RunScalar(Supplier<NativeTensor> tensor, DoubleSupplier value) {
     }
 
     /**

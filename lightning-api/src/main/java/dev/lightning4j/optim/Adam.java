@@ -143,12 +143,12 @@ public class Adam extends Optimizer {
         DoubleSupplier beta1 = () -> h.group().get("beta1");
         DoubleSupplier beta2 = () -> h.group().get("beta2");
         RunScalar decayScalar = decay == null ? null
-                : new RunScalar(decay.nativeTensor(), () -> 1 - h.group().get("lr") * h.group().get("weight_decay"));
+                : new RunScalar(decay::nativeTensor, () -> 1 - h.group().get("lr") * h.group().get("weight_decay"));
         return new AdamScalars(
-                new RunScalar(scalars.perRun(h, "fused_lr", dt, lr).nativeTensor(), lr),
-                new RunScalar(scalars.option(h, "beta1", dt).nativeTensor(), beta1),
-                new RunScalar(scalars.option(h, "beta2", dt).nativeTensor(), beta2),
-                new RunScalar(scalars.perRun(h, "fused_eps", dt, eps).nativeTensor(), eps),
+                new RunScalar(() -> scalars.perRun(h, "fused_lr", dt, lr).nativeTensor(), lr),
+                new RunScalar(() -> scalars.option(h, "beta1", dt).nativeTensor(), beta1),
+                new RunScalar(() -> scalars.option(h, "beta2", dt).nativeTensor(), beta2),
+                new RunScalar(() -> scalars.perRun(h, "fused_eps", dt, eps).nativeTensor(), eps),
                 decayScalar);
     }
 

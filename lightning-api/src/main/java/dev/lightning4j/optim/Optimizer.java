@@ -71,11 +71,9 @@ public abstract class Optimizer {
     public final void step(StepContext ctx, Map<Parameter, Tensor> grads) {
         for (int g = 0; g < groups.size(); g++) {
             ParamGroup group = groups.get(g);
-            Map<String, Tensor> hyper = new HashMap<>();
-            for (String option : group.options().keySet()) {
-                hyper.put(option, ctx.scalar(id + ".g" + g + "." + option, DType.FLOAT32, () -> group.get(option)));
-            }
-            Hyper h = new Hyper(ctx, group, hyper, id + ".g" + g);
+            // Options become per-run scalars when an update first asks for one: an eager engine makes a
+            // tensor per scalar and step, and a fused update reads most options on the host instead.
+            Hyper h = new Hyper(ctx, group, new HashMap<>(), id + ".g" + g);
             for (Parameter p : group.params()) {
                 Tensor grad = grads.get(p);
                 if (grad != null) {
@@ -240,17 +238,17 @@ public abstract class Optimizer {
      *
      * @param ctx    the step's context
      * @param group  the group
-     * @param tensors the group's options as per-run scalars
+     * @param tensors the group's options as per-run scalars, made on first use (a mutable cache)
      * @param key    a unique prefix for further per-run scalars of this group
      */
     public record Hyper(StepContext ctx, ParamGroup group, Map<String, Tensor> tensors, String key) {
-        /** An option as a per-run scalar tensor. */
+        /** An option as a per-run scalar tensor (fed its current value on every run). */
         public Tensor tensor(String option) {
-            Tensor t = tensors.get(option);
-            if (t == null) {
-                throw new IllegalArgumentException("param group has no option '" + option + "'; it has " + tensors.keySet());
+            if (!group.options().containsKey(option)) {
+                throw new IllegalArgumentException("param group has no option '" + option + "'; it has "
+                        + group.options().keySet());
             }
-            return t;
+            return tensors.computeIfAbsent(option, o -> ctx.scalar(key + "." + o, DType.FLOAT32, () -> group.get(o)));
         }
 
         /** An option's host value, for choices fixed when the step is built (such as momentum == 0). */

@@ -1506,7 +1506,8 @@ public abstract class KernelConformanceSuite {
 
     private static FusedOptimizerKernels.RunScalar runScalar(dev.lightning4j.backend.StepContext ctx, String key,
                                                               java.util.function.DoubleSupplier value) {
-        return new FusedOptimizerKernels.RunScalar(ctx.scalar(key, DType.FLOAT32, value).nativeTensor(), value);
+        Tensor t = ctx.scalar(key, DType.FLOAT32, value);
+        return new FusedOptimizerKernels.RunScalar(t::nativeTensor, value);
     }
 
     @Test
