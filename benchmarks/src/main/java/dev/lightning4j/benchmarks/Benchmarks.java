@@ -13,9 +13,10 @@ import java.util.Map;
  * medians over repetitions, with the Trainer's time as a ratio to its own engine's raw loop.
  *
  * <p>Arguments (all optional): {@code --reps=5 --warmup=50 --steps=200 --workloads=mlp,cnn
- * --matmul=2048 --rss-steps=20000 --loops=0,1,2,3,4 --profile=false}. {@code --rss-steps=0} skips
+ * --matmul=2048 --rss-steps=20000 --loops=0,1,2,3,4,5,6 --profile=false}. {@code --rss-steps=0} skips
  * the long memory run; {@code --loops} picks loops by index (raw DJL, Trainer pytorch, raw TF,
- * Trainer tensorflow, raw TF with Adam as separate ops); {@code --profile=true} samples each loop's
+ * Trainer tensorflow, raw TF with Adam as separate ops, the API step without the Trainer on pytorch
+ * and on tensorflow); {@code --profile=true} samples each loop's
  * stacks and prints the hottest methods. See BENCHMARKS.md.
  */
 public final class Benchmarks {
@@ -33,7 +34,8 @@ public final class Benchmarks {
     }
 
     private static final String[] LOOPS = {"raw DJL", "Trainer pytorch", "raw TF", "Trainer tensorflow",
-        "raw TF, Adam as ops (diagnostic)"};
+        "raw TF, Adam as ops (diagnostic)", "API step, no Trainer, pytorch (diagnostic)",
+        "API step, no Trainer, tensorflow (diagnostic)"};
 
     public static void main(String[] args) {
         if (System.getProperty("ai.djl.offline") == null) {
@@ -47,7 +49,8 @@ public final class Benchmarks {
         opt.put("matmul", "2048");
         opt.put("rss-steps", "20000");
         opt.put("profile", "false"); // sample the stacks of each loop and print the hottest methods
-        opt.put("loops", "0,1,2,3,4"); // raw DJL, Trainer pytorch, raw TF, Trainer tensorflow, raw TF unfused Adam
+        // raw DJL, Trainer pytorch, raw TF, Trainer tensorflow, raw TF unfused Adam, API step pytorch, API step tensorflow
+        opt.put("loops", "0,1,2,3,4,5,6");
         for (String a : args) {
             if (!a.startsWith("--") || !a.contains("=")) {
                 throw new IllegalArgumentException("unknown argument " + a + "; expected --name=value, names " + opt.keySet());
@@ -79,8 +82,8 @@ public final class Benchmarks {
                 n, n, djlGflops, tfGflops);
 
         StepLoop[] loops = {new RawDjlLoop(), new TrainerLoop("pytorch"), new RawTfLoop(true), new TrainerLoop("tensorflow"),
-            new RawTfLoop(false)};
-        double[] limits = {djlGflops, djlGflops, tfGflops, tfGflops, tfGflops};
+            new RawTfLoop(false), new ApiStepLoop("pytorch"), new ApiStepLoop("tensorflow")};
+        double[] limits = {djlGflops, djlGflops, tfGflops, tfGflops, tfGflops, djlGflops, tfGflops};
         List<String> rows = new ArrayList<>();
         for (String name : opt.get("workloads").split(",")) {
             Workload w = switch (name.trim()) {
@@ -95,7 +98,7 @@ public final class Benchmarks {
             double[] loss = new double[nl];
             for (int r = 0; r < reps; r++) {
                 // Alternate the order within each engine pair so that drifting load favours neither.
-                int[] order = r % 2 == 0 ? new int[] {0, 1, 2, 3, 4} : new int[] {1, 0, 3, 2, 4};
+                int[] order = r % 2 == 0 ? new int[] {0, 1, 5, 2, 3, 6, 4} : new int[] {5, 1, 0, 6, 3, 2, 4};
                 for (int i : order) {
                     if (!(opt.get("loops").contains(String.valueOf(i)))) {
                         continue;
@@ -123,8 +126,13 @@ public final class Benchmarks {
                 double med = Stats.median(ms[i]);
                 String ratio = "1 (baseline)";
                 String cpuRatio = "1 (baseline)";
-                int base = i == 4 ? 2 : i - 1; // the diagnostic is compared with raw TF too
-                if ((i % 2 == 1 || i == 4) && opt.get("loops").contains(String.valueOf(base))) {
+                // The diagnostics are compared with their engine's raw loop too.
+                int base = switch (i) {
+                    case 4, 6 -> 2;
+                    case 5 -> 0;
+                    default -> i - 1;
+                };
+                if ((i % 2 == 1 || i >= 4) && opt.get("loops").contains(String.valueOf(base))) {
                     ratio = ratio(ms[i], ms[base]);
                     cpuRatio = ratio(cpu[i], cpu[base]);
                 }

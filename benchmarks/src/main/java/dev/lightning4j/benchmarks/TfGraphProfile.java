@@ -3,16 +3,10 @@ package dev.lightning4j.benchmarks;
 import dev.lightning4j.backend.Backend;
 import dev.lightning4j.backend.Backends;
 import dev.lightning4j.backend.CompiledStep;
-import dev.lightning4j.backend.Gradients;
-import dev.lightning4j.nn.Parameter;
-import dev.lightning4j.nn.functional.F;
 import dev.lightning4j.optim.Adam;
 import dev.lightning4j.tensor.Device;
 import dev.lightning4j.tensor.HostArray;
-import dev.lightning4j.tensor.Shape;
-import dev.lightning4j.tensor.Tensor;
 import dev.lightning4j.tensorflow.TfStepStats;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -31,21 +25,8 @@ public final class TfGraphProfile {
             try (Backend backend = Backends.create("tensorflow")) {
                 model.to(backend, Device.cpu());
                 Adam adam = new Adam(model.parameters(), Models.LR);
-                List<Parameter> params = model.parameters();
-                try (CompiledStep step = backend.compile("train", Device.cpu(), (ctx, in) -> {
-                    Gradients g = ctx.valueAndGrad(() -> F.crossEntropy(model.forward(in.get("x")), in.get("y")),
-                            params.stream().map(Parameter::variable).toList());
-                    Map<Parameter, Tensor> grads = new HashMap<>();
-                    for (int i = 0; i < params.size(); i++) {
-                        grads.put(params.get(i), g.grads().get(i));
-                    }
-                    adam.step(ctx, grads);
-                    return Map.of("loss", g.value());
-                })) {
-                    long[] xShape = new long[w.sampleShape.length + 1];
-                    xShape[0] = Workload.BATCH;
-                    System.arraycopy(w.sampleShape, 0, xShape, 1, w.sampleShape.length);
-                    Map<String, HostArray> in = Map.of("x", HostArray.of(w.xs[0], xShape),
+                try (CompiledStep step = backend.compile("train", Device.cpu(), ApiStepLoop.trainingStep(model, adam))) {
+                    Map<String, HostArray> in = Map.of("x", HostArray.of(w.xs[0], RawDjlLoop.batchShape(w)),
                             "y", HostArray.of(w.ys[0], Workload.BATCH));
                     for (int i = 0; i < 30; i++) {
                         adam.beginStep();

@@ -1,0 +1,77 @@
+package dev.lightning4j.benchmarks;
+
+import dev.lightning4j.backend.Backend;
+import dev.lightning4j.backend.Backends;
+import dev.lightning4j.backend.CompiledStep;
+import dev.lightning4j.backend.Gradients;
+import dev.lightning4j.backend.StepFunction;
+import dev.lightning4j.nn.Parameter;
+import dev.lightning4j.nn.functional.F;
+import dev.lightning4j.optim.Adam;
+import dev.lightning4j.tensor.Device;
+import dev.lightning4j.tensor.HostArray;
+import dev.lightning4j.tensor.Tensor;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Diagnostic: the same training step written directly over the API (model, {@code F.crossEntropy},
+ * {@code valueAndGrad}, {@code Adam}) in one compiled step per batch, without the Trainer's loop,
+ * logging or progress bar. Between the raw loop and the Trainer, it splits the Trainer's overhead
+ * into what the API and backend cost and what the loop around them costs.
+ */
+final class ApiStepLoop implements StepLoop {
+    private final String backendName;
+
+    ApiStepLoop(String backendName) {
+        this.backendName = backendName;
+    }
+
+    /** The Trainer's training step without the Trainer: loss, gradients of every parameter, Adam. */
+    static StepFunction trainingStep(Models.Classifier model, Adam adam) {
+        List<Parameter> params = model.parameters();
+        return (ctx, in) -> {
+            Gradients g = ctx.valueAndGrad(() -> F.crossEntropy(model.forward(in.get("x")), in.get("y")),
+                    params.stream().map(Parameter::variable).toList());
+            Map<Parameter, Tensor> grads = new HashMap<>();
+            for (int i = 0; i < params.size(); i++) {
+                grads.put(params.get(i), g.grads().get(i));
+            }
+            adam.step(ctx, grads);
+            return Map.of("loss", g.value());
+        };
+    }
+
+    @Override
+    public Result run(Workload w, int warmup, int steps) {
+        Models.Classifier model = w.model.get();
+        try (Backend backend = Backends.create(backendName)) {
+            model.to(backend, Device.cpu());
+            List<Parameter> params = model.parameters();
+            Adam adam = new Adam(params, Models.LR);
+            long[] xShape = RawDjlLoop.batchShape(w);
+            double lastLoss = Double.NaN;
+            long t0 = 0;
+            long c0 = 0;
+            try (CompiledStep step = backend.compile("train", Device.cpu(), trainingStep(model, adam))) {
+                Proc.resetPeakRss();
+                for (int s = 0; s < warmup + steps; s++) {
+                    if (s == warmup) {
+                        t0 = System.nanoTime();
+                        c0 = Proc.cpuNanos();
+                    }
+                    int b = s % w.batches;
+                    adam.beginStep();
+                    lastLoss = step.run(Map.of("x", HostArray.of(w.xs[b], xShape), "y", HostArray.of(w.ys[b], Workload.BATCH)))
+                            .get("loss").item();
+                }
+            }
+            double ms = (System.nanoTime() - t0) / 1e6 / steps;
+            double cpu = (Proc.cpuNanos() - c0) / 1e6 / steps;
+            adam.releaseState();
+            model.toHost();
+            return new Result(ms, cpu, lastLoss, Proc.peakRss());
+        }
+    }
+}
