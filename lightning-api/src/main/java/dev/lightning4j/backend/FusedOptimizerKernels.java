@@ -45,7 +45,10 @@ public interface FusedOptimizerKernels {
      * One Adam step on {@code param} with its state variables {@code expAvg} and {@code expAvgSq}, in
      * place and without recording gradients: {@code p *= decay} (when given), {@code m = b1*m + (1-b1)*g},
      * {@code v = b2*v + (1-b2)*g*g}, {@code p -= lr * m / (sqrt(v) + eps)}. {@code grad} has the
-     * parameter's dtype and shape; L2 weight decay is already in it.
+     * parameter's dtype and shape; L2 weight decay is already in it. The kernel weighs the gradient by
+     * {@code 1 - b1} and {@code 1 - b2} computed in the parameter's dtype from the betas it is given,
+     * as both engines' kernels do; the caller's {@code lr} and {@code eps} account for the rounding
+     * (see {@code Adam}).
      */
     void adamStep(Variable param, Variable expAvg, Variable expAvgSq, NativeTensor grad, AdamScalars scalars);
 }
