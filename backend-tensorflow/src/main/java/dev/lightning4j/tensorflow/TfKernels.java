@@ -152,35 +152,32 @@ final class TfKernels implements Kernels, FusedOptimizerKernels {
     }
 
     private static Output<?> unary(Call c, UnaryOp op, Output<?> in, DType dt) {
-        {
-            Output<?> out = switch (op) {
-                case NEG -> c.op("Neg", in);
-                case ABS -> c.op("Abs", in);
-                case EXP -> c.op("Exp", in);
-                case LOG -> c.op("Log", in);
-                case LOG1P -> c.op("Log1p", in);
-                case SQRT -> c.op("Sqrt", in);
-                case RSQRT -> c.op("Rsqrt", in);
-                case SQUARE -> c.op("Square", in);
-                case RELU -> c.op("Relu", in);
-                case SIGMOID -> c.op("Sigmoid", in);
-                case TANH -> c.op("Tanh", in);
-                case GELU -> {
-                    // Exact GELU as PyTorch's default: x * 0.5 * (1 + erf(x / sqrt(2))).
-                    Output<?> e = c.op("Erf", c.op("Mul", in, c.scalar(1 / Math.sqrt(2), dt)));
-                    yield c.op("Mul", c.op("Mul", in, c.scalar(0.5, dt)), c.op("AddV2", e, c.scalar(1, dt)));
-                }
-                case SIGN -> c.op("Sign", in);
-                case FLOOR -> c.op("Floor", in);
-                // Ceil has no registered gradient in TF's C++ registry; -floor(-x) is equal and differentiable (zero grad, as in PyTorch).
-                case CEIL -> c.op("Neg", c.op("Floor", c.op("Neg", in)));
-                case SIN -> c.op("Sin", in);
-                case COS -> c.op("Cos", in);
-                case ERF -> c.op("Erf", in);
-                case LOGICAL_NOT -> c.op("LogicalNot", in);
-            };
-            return out;
-        }
+        return switch (op) {
+            case NEG -> c.op("Neg", in);
+            case ABS -> c.op("Abs", in);
+            case EXP -> c.op("Exp", in);
+            case LOG -> c.op("Log", in);
+            case LOG1P -> c.op("Log1p", in);
+            case SQRT -> c.op("Sqrt", in);
+            case RSQRT -> c.op("Rsqrt", in);
+            case SQUARE -> c.op("Square", in);
+            case RELU -> c.op("Relu", in);
+            case SIGMOID -> c.op("Sigmoid", in);
+            case TANH -> c.op("Tanh", in);
+            case GELU -> {
+                // Exact GELU as PyTorch's default: x * 0.5 * (1 + erf(x / sqrt(2))).
+                Output<?> e = c.op("Erf", c.op("Mul", in, c.scalar(1 / Math.sqrt(2), dt)));
+                yield c.op("Mul", c.op("Mul", in, c.scalar(0.5, dt)), c.op("AddV2", e, c.scalar(1, dt)));
+            }
+            case SIGN -> c.op("Sign", in);
+            case FLOOR -> c.op("Floor", in);
+            // Ceil has no registered gradient in TF's C++ registry; -floor(-x) is equal and differentiable (zero grad, as in PyTorch).
+            case CEIL -> c.op("Neg", c.op("Floor", c.op("Neg", in)));
+            case SIN -> c.op("Sin", in);
+            case COS -> c.op("Cos", in);
+            case ERF -> c.op("Erf", in);
+            case LOGICAL_NOT -> c.op("LogicalNot", in);
+        };
     }
 
     @Override

@@ -82,8 +82,7 @@ public class Adam extends Optimizer {
         Tensor decay = null;
         if (h.value("weight_decay") != 0) {
             if (decoupledWeightDecay) {
-                decay = scalars.perRun(h, "decay_factor", dt,
-                        () -> 1 - h.group().get("lr") * h.group().get("weight_decay"));
+                decay = scalars.perRun(h, "decay_factor", dt, decayFactor(h));
             } else {
                 g = g.add(param.mul(scalars.option(h, "weight_decay", dt)));
             }
@@ -131,25 +130,35 @@ public class Adam extends Optimizer {
             double t = stepCount();
             double b1 = h.group().get("beta1");
             double b2 = h.group().get("beta2");
-            double q = (1 - round(b1, dt)) / round(1 - b1, dt);
-            double r = (1 - round(b2, dt)) / round(1 - b2, dt);
-            return h.group().get("lr") * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t)) * Math.sqrt(r) / q;
+            return h.group().get("lr") * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t))
+                    * Math.sqrt(kernelWeightScale(b2, dt)) / kernelWeightScale(b1, dt);
         };
         DoubleSupplier eps = () -> {
             double b2 = h.group().get("beta2");
-            double r = (1 - round(b2, dt)) / round(1 - b2, dt);
-            return h.group().get("eps") * Math.sqrt(1 - Math.pow(b2, stepCount())) * Math.sqrt(r);
+            return h.group().get("eps") * Math.sqrt(1 - Math.pow(b2, stepCount())) * Math.sqrt(kernelWeightScale(b2, dt));
         };
         DoubleSupplier beta1 = () -> h.group().get("beta1");
         DoubleSupplier beta2 = () -> h.group().get("beta2");
-        RunScalar decayScalar = decay == null ? null
-                : new RunScalar(decay::nativeTensor, () -> 1 - h.group().get("lr") * h.group().get("weight_decay"));
+        RunScalar decayScalar = decay == null ? null : new RunScalar(decay::nativeTensor, decayFactor(h));
         return new AdamScalars(
                 new RunScalar(() -> scalars.perRun(h, "fused_lr", dt, lr).nativeTensor(), lr),
                 new RunScalar(() -> scalars.option(h, "beta1", dt).nativeTensor(), beta1),
                 new RunScalar(() -> scalars.option(h, "beta2", dt).nativeTensor(), beta2),
                 new RunScalar(() -> scalars.perRun(h, "fused_eps", dt, eps).nativeTensor(), eps),
                 decayScalar);
+    }
+
+    /** AdamW's factor on the weights, {@code 1 - lr * weight_decay}, read when the step runs. */
+    private static DoubleSupplier decayFactor(Hyper h) {
+        return () -> 1 - h.group().get("lr") * h.group().get("weight_decay");
+    }
+
+    /**
+     * How much more a fused kernel weighs each gradient than torch: {@code (1 - round(beta)) / round(1 - beta)},
+     * with rounding to {@code dtype} (1 for float64 and for betas whose complement rounds exactly).
+     */
+    private static double kernelWeightScale(double beta, DType dtype) {
+        return (1 - round(beta, dtype)) / round(1 - beta, dtype);
     }
 
     /** {@code v} as the engine holds it in {@code dtype}. */

@@ -616,20 +616,10 @@ public final class Tensor implements AutoCloseable {
                     + " with shape " + weight.shape());
         }
         WindowShapes.convOutput(op, shape(), weight.shape(), stride, padding, dilation, groups);
-        DType common = DType.promote(dtype(), weight.dtype());
-        NativeTensor b = null;
-        if (bias != null) {
-            checkSameBackend(op, bias);
-            if (bias.rank() != 1 || (bias.size(0) != Shape.UNKNOWN && weight.size(0) != Shape.UNKNOWN
-                    && bias.size(0) != weight.size(0))) {
-                throw new IllegalArgumentException(op + ": bias must have shape [" + weight.size(0)
-                        + "] (one value per output channel of weight " + weight.shape() + "), got " + bias.shape());
-            }
-            common = DType.promote(common, bias.dtype());
-            b = bias.to(common).impl;
-        }
-        return w(k().conv(to(common).impl, weight.to(common).impl, b, stride.clone(), padding.clone(), dilation.clone(),
-                groups));
+        checkBias(op, bias, weight, "one value per output channel of weight " + weight.shape());
+        DType common = commonType(weight, bias);
+        return w(k().conv(to(common).impl, weight.to(common).impl, bias == null ? null : bias.to(common).impl,
+                stride.clone(), padding.clone(), dilation.clone(), groups));
     }
 
     /**
@@ -653,25 +643,31 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException("linear: input " + shape() + " has " + xin
                     + " features in its last dimension but weight " + weight.shape() + " expects " + in);
         }
-        DType common = DType.promote(dtype(), weight.dtype());
-        NativeTensor b = null;
-        if (bias != null) {
-            checkSameBackend(op, bias);
-            if (bias.rank() != 1 || (bias.size(0) != Shape.UNKNOWN && weight.size(0) != Shape.UNKNOWN
-                    && bias.size(0) != weight.size(0))) {
-                throw new IllegalArgumentException("linear: bias must have shape [" + weight.size(0) + "] to match weight "
-                        + weight.shape() + ", got " + bias.shape());
-            }
-            common = DType.promote(common, bias.dtype());
-            b = bias.to(common).impl;
-        }
-        if (!common.isFloating()) {
-            throw new IllegalArgumentException("linear: weight must be floating point, got " + weight.dtype());
-        }
+        checkBias(op, bias, weight, "to match weight " + weight.shape());
         if (rank() == 1) {
             return unsqueeze(0).linear(weight, bias).squeeze(0);
         }
-        return w(k().linear(to(common).impl, weight.to(common).impl, b));
+        DType common = commonType(weight, bias);
+        return w(k().linear(to(common).impl, weight.to(common).impl, bias == null ? null : bias.to(common).impl));
+    }
+
+    /** A bias (or null) of {@code [weight.size(0)]} on this backend; {@code what} says what it must match. */
+    private void checkBias(String op, Tensor bias, Tensor weight, String what) {
+        if (bias == null) {
+            return;
+        }
+        checkSameBackend(op, bias);
+        if (bias.rank() != 1 || (bias.size(0) != Shape.UNKNOWN && weight.size(0) != Shape.UNKNOWN
+                && bias.size(0) != weight.size(0))) {
+            throw new IllegalArgumentException(op + ": bias must have shape [" + weight.size(0) + "] (" + what + "), got "
+                    + bias.shape());
+        }
+    }
+
+    /** The dtype this tensor, {@code weight} and {@code bias} (if any) are computed in. */
+    private DType commonType(Tensor weight, Tensor bias) {
+        DType common = DType.promote(dtype(), weight.dtype());
+        return bias == null ? common : DType.promote(common, bias.dtype());
     }
 
     /**
