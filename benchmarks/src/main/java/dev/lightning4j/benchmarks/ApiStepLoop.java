@@ -44,34 +44,49 @@ final class ApiStepLoop implements StepLoop {
     }
 
     @Override
-    public Result run(Workload w, int warmup, int steps) {
-        Models.Classifier model = w.model.get();
-        try (Backend backend = Backends.create(backendName)) {
+    public Stepper open(Workload w) {
+        return new ApiStepper(w, backendName);
+    }
+
+    private static final class ApiStepper implements Stepper {
+        private final Workload w;
+        private final Models.Classifier model;
+        private final Backend backend;
+        private final Adam adam;
+        private final CompiledStep step;
+        private final long[] xShape;
+        private int s;
+
+        ApiStepper(Workload w, String backendName) {
+            this.w = w;
+            model = w.model.get();
+            backend = Backends.create(backendName);
             model.to(backend, Device.cpu());
-            List<Parameter> params = model.parameters();
-            Adam adam = new Adam(params, Models.LR);
-            long[] xShape = RawDjlLoop.batchShape(w);
+            adam = new Adam(model.parameters(), Models.LR);
+            xShape = RawDjlLoop.batchShape(w);
+            step = backend.compile("train", Device.cpu(), trainingStep(model, adam));
+        }
+
+        @Override
+        public Block steps(int n) {
+            long t0 = System.nanoTime();
+            long c0 = Proc.cpuNanos();
             double lastLoss = Double.NaN;
-            long t0 = 0;
-            long c0 = 0;
-            try (CompiledStep step = backend.compile("train", Device.cpu(), trainingStep(model, adam))) {
-                Proc.resetPeakRss();
-                for (int s = 0; s < warmup + steps; s++) {
-                    if (s == warmup) {
-                        t0 = System.nanoTime();
-                        c0 = Proc.cpuNanos();
-                    }
-                    int b = s % w.batches;
-                    adam.beginStep();
-                    lastLoss = step.run(Map.of("x", HostArray.of(w.xs[b], xShape), "y", HostArray.of(w.ys[b], Workload.BATCH)))
-                            .get("loss").item();
-                }
+            for (int k = 0; k < n; k++, s++) {
+                int b = s % w.batches;
+                adam.beginStep();
+                lastLoss = step.run(Map.of("x", HostArray.of(w.xs[b], xShape), "y", HostArray.of(w.ys[b], Workload.BATCH)))
+                        .get("loss").item();
             }
-            double ms = (System.nanoTime() - t0) / 1e6 / steps;
-            double cpu = (Proc.cpuNanos() - c0) / 1e6 / steps;
+            return new Block(System.nanoTime() - t0, Proc.cpuNanos() - c0, lastLoss);
+        }
+
+        @Override
+        public void close() {
+            step.close();
             adam.releaseState();
             model.toHost();
-            return new Result(ms, cpu, lastLoss, Proc.peakRss());
+            backend.close();
         }
     }
 }

@@ -9,15 +9,19 @@ import java.util.Map;
 
 /**
  * Measures the Trainer's per-step cost against hand-written loops on each engine, the engines'
- * matmul rate, and resident memory. Everything is measured in the same JVM run and reported as
- * medians over repetitions, with the Trainer's time as a ratio to its own engine's raw loop.
+ * matmul rate, and resident memory, all in one JVM run. Two measurements of the Trainer's ratio to
+ * its engine's raw loop: separate runs of each loop (medians over repetitions, with absolute
+ * times, FLOP rates and memory), and {@link Interleaved} comparisons, which alternate short blocks
+ * of two loops and resolve differences of about 1.5% on a shared machine.
  *
  * <p>Arguments (all optional): {@code --reps=5 --warmup=50 --steps=200 --workloads=mlp,cnn
- * --matmul=2048 --rss-steps=20000 --loops=0,1,2,3,4,5,6 --profile=false}. {@code --rss-steps=0} skips
- * the long memory run; {@code --loops} picks loops by index (raw DJL, Trainer pytorch, raw TF,
- * Trainer tensorflow, raw TF with Adam as separate ops, the API step without the Trainer on pytorch
- * and on tensorflow); {@code --profile=true} samples each loop's
- * stacks and prints the hottest methods. See BENCHMARKS.md.
+ * --matmul=2048 --rss-steps=20000 --loops=0,1,2,3,4,5,6 --profile=false
+ * --compare=1/0,5/0,0/0,3/2,6/2,2/2 --rounds=4 --pairs=100 --block=2}. {@code --rss-steps=0} skips
+ * the long memory run, {@code --reps=0} the separate runs, {@code --pairs=0} the interleaved ones;
+ * {@code --loops} picks loops by index (raw DJL, Trainer pytorch, raw TF, Trainer tensorflow, raw
+ * TF with Adam as separate ops, the API step without the Trainer on pytorch and on tensorflow) and
+ * {@code --compare} pairs of them as A/B; {@code --profile=true} samples each loop's stacks and
+ * prints the hottest methods. See BENCHMARKS.md.
  */
 public final class Benchmarks {
     private Benchmarks() {
@@ -31,6 +35,47 @@ public final class Benchmarks {
         }
         double m = Stats.median(x) / Stats.median(base);
         return String.format(Locale.ROOT, "%.3f (%+.1f%%) [%.3f-%.3f]", m, 100 * (m - 1), Stats.min(rr), Stats.max(rr));
+    }
+
+    /** The interleaved comparisons, one row per workload and pair of loops. */
+    private static void interleaved(StepLoop[] loops, String workloads, String compare, int warmup, int rounds, int pairs,
+                                    int block) {
+        List<String> rows = new ArrayList<>();
+        for (String name : workloads.split(",")) {
+            Workload w = workload(name);
+            for (String c : compare.split(",")) {
+                String[] ab = c.trim().split("/");
+                if (ab.length != 2) {
+                    throw new IllegalArgumentException("--compare expects A/B pairs of loop indices, got " + c);
+                }
+                int a = Integer.parseInt(ab[0]);
+                int b = Integer.parseInt(ab[1]);
+                System.gc();
+                Interleaved.Estimate e = Interleaved.measure(loops[a], loops[b], w, warmup, rounds, pairs, block);
+                String row = String.format(Locale.ROOT,
+                        "| %s | %s | %s | %.3f | %.3f | **%.4f (%+.1f%%)** [%.4f, %.4f] | %.3f-%.3f | %.4f | %.6f / %.6f |",
+                        w.name, LOOPS[a], a == b ? "itself (A/A)" : LOOPS[b], e.msA(), e.msB(), e.ratio(),
+                        100 * (e.ratio() - 1), e.lo(), e.hi(), e.roundMin(), e.roundMax(), e.cpuRatio(), e.lossA(), e.lossB());
+                System.out.println("  interleaved " + row);
+
+                rows.add(row);
+            }
+        }
+        System.out.printf(Locale.ROOT, "%nInterleaved: %d rounds of %d pairs of %d-step blocks per comparison, after %d warm-up "
+                + "steps each round%n", rounds, pairs, block, warmup);
+        System.out.println("| workload | loop A | loop B | A ms/step | B ms/step | wall ratio A/B [95% CI] "
+                + "| per-round ratios | CPU ratio A/B | last loss A / B |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        rows.forEach(System.out::println);
+        System.out.println();
+    }
+
+    private static Workload workload(String name) {
+        return switch (name.trim()) {
+            case "mlp" -> Workload.mlp(100);
+            case "cnn" -> Workload.cnn(100);
+            default -> throw new IllegalArgumentException("unknown workload " + name + "; known: mlp, cnn");
+        };
     }
 
     private static final String[] LOOPS = {"raw DJL", "Trainer pytorch", "raw TF", "Trainer tensorflow",
@@ -51,6 +96,13 @@ public final class Benchmarks {
         opt.put("profile", "false"); // sample the stacks of each loop and print the hottest methods
         // raw DJL, Trainer pytorch, raw TF, Trainer tensorflow, raw TF unfused Adam, API step pytorch, API step tensorflow
         opt.put("loops", "0,1,2,3,4,5,6");
+        // The interleaved comparisons "A/B" by loop index: each Trainer and API step against its raw loop, and each
+        // raw loop against itself (A/A, the method's resolution); pairs=0 skips them. Short blocks resolve best:
+        // in A/A runs, 2-step blocks gave intervals of +-1.5% where 10-step blocks gave +-4%.
+        opt.put("compare", "1/0,5/0,0/0,3/2,6/2,2/2");
+        opt.put("rounds", "4");
+        opt.put("pairs", "100");
+        opt.put("block", "2");
         for (String a : args) {
             if (!a.startsWith("--") || !a.contains("=")) {
                 throw new IllegalArgumentException("unknown argument " + a + "; expected --name=value, names " + opt.keySet());
@@ -86,16 +138,15 @@ public final class Benchmarks {
         double[] limits = {djlGflops, djlGflops, tfGflops, tfGflops, tfGflops, djlGflops, tfGflops};
         List<String> rows = new ArrayList<>();
         for (String name : opt.get("workloads").split(",")) {
-            Workload w = switch (name.trim()) {
-                case "mlp" -> Workload.mlp(100);
-                case "cnn" -> Workload.cnn(100);
-                default -> throw new IllegalArgumentException("unknown workload " + name + "; known: mlp, cnn");
-            };
+            Workload w = workload(name);
             int nl = loops.length;
             double[][] ms = new double[nl][reps];
             double[][] cpu = new double[nl][reps];
             double[][] rss = new double[nl][reps];
             double[] loss = new double[nl];
+            if (reps == 0) { // --reps=0 skips the per-run table
+                break;
+            }
             for (int r = 0; r < reps; r++) {
                 // Alternate the order within each engine pair so that drifting load favours neither.
                 int[] order = r % 2 == 0 ? new int[] {0, 1, 5, 2, 3, 6, 4} : new int[] {5, 1, 0, 6, 3, 2, 4};
@@ -144,11 +195,19 @@ public final class Benchmarks {
             System.out.printf(Locale.ROOT, "%s: %.1f MFLOP forward (%s), %.1f MFLOP per training step (x3)%n%n", w.name,
                     w.forwardFlops / 1e6, w.flopFormula, flops / 1e6);
         }
-        System.out.println("| workload | loop | wall ms/step, median [min-max] | wall ratio to raw (per-rep ratios min-max) "
-                + "| CPU ms/step (all threads) | CPU ratio to raw | achieved GFLOP/s (wall) | of matmul limit | peak RSS | last loss |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-        rows.forEach(System.out::println);
-        System.out.println();
+        if (!rows.isEmpty()) {
+            System.out.println("| workload | loop | wall ms/step, median [min-max] | wall ratio to raw (per-rep ratios min-max) "
+                    + "| CPU ms/step (all threads) | CPU ratio to raw | achieved GFLOP/s (wall) | of matmul limit | peak RSS | last loss |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+            rows.forEach(System.out::println);
+            System.out.println();
+        }
+
+        int pairs = Integer.parseInt(opt.get("pairs"));
+        if (pairs > 0) {
+            interleaved(loops, opt.get("workloads"), opt.get("compare"), warmup, Integer.parseInt(opt.get("rounds")), pairs,
+                    Integer.parseInt(opt.get("block")));
+        }
 
         if (rssSteps > 0) {
             Workload w = Workload.mlp(100);

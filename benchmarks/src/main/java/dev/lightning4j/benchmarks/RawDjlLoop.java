@@ -32,30 +32,42 @@ final class RawDjlLoop implements StepLoop {
     private static final double EPS = 1e-8;
 
     @Override
-    public Result run(Workload w, int warmup, int steps) {
-        Engine engine = Engine.getEngine("PyTorch");
-        try (NDManager root = NDManager.newBaseManager(Device.cpu(), "PyTorch")) {
+    public Stepper open(Workload w) {
+        return new DjlStepper(w);
+    }
+
+    private static final class DjlStepper implements Stepper {
+        private final Workload w;
+        private final Engine engine = Engine.getEngine("PyTorch");
+        private final NDManager root = NDManager.newBaseManager(Device.cpu(), "PyTorch");
+        private final NDArray[] params;
+        private final NDArray[] m;
+        private final NDArray[] v;
+        private final Shape xShape;
+        private final Shape yShape = new Shape(Workload.BATCH);
+        private int step;
+
+        DjlStepper(Workload w) {
+            this.w = w;
             int np = w.initial.size();
-            NDArray[] params = new NDArray[np];
-            NDArray[] m = new NDArray[np];
-            NDArray[] v = new NDArray[np];
+            params = new NDArray[np];
+            m = new NDArray[np];
+            v = new NDArray[np];
             for (int i = 0; i < np; i++) {
                 params[i] = root.create(w.initialFloats(i), new Shape(w.initialShape(i)));
                 params[i].setRequiresGradient(true);
                 m[i] = root.zeros(params[i].getShape());
                 v[i] = root.zeros(params[i].getShape());
             }
-            Shape xShape = new Shape(batchShape(w));
-            Shape yShape = new Shape(Workload.BATCH);
+            xShape = new Shape(batchShape(w));
+        }
+
+        @Override
+        public Block steps(int n) {
+            long t0 = System.nanoTime();
+            long c0 = Proc.cpuNanos();
             double loss = Double.NaN;
-            long t0 = 0;
-            long c0 = 0;
-            Proc.resetPeakRss();
-            for (int step = 0; step < warmup + steps; step++) {
-                if (step == warmup) {
-                    t0 = System.nanoTime();
-                    c0 = Proc.cpuNanos();
-                }
+            for (int k = 0; k < n; k++, step++) {
                 int b = step % w.batches;
                 try (NDManager sub = root.newSubManager()) {
                     NDArray x = sub.create(FloatBuffer.wrap(w.xs[b]), xShape);
@@ -71,7 +83,7 @@ final class RawDjlLoop implements StepLoop {
                     double bc2 = 1 - Math.pow(B2, t);
                     float lrCorrected = (float) (Models.LR * Math.sqrt(bc2) / bc1);
                     float eps = (float) (EPS * Math.sqrt(bc2));
-                    for (int i = 0; i < np; i++) {
+                    for (int i = 0; i < params.length; i++) {
                         PtNDArray p = (PtNDArray) params[i];
                         PtNDArray g = p.getGradient();
                         JniUtils.adamUpdate(p, g, (PtNDArray) m[i], (PtNDArray) v[i], (float) Models.LR, lrCorrected,
@@ -82,8 +94,12 @@ final class RawDjlLoop implements StepLoop {
                     loss = lossArray.getFloat();
                 }
             }
-            double ms = (System.nanoTime() - t0) / 1e6 / steps;
-            return new Result(ms, (Proc.cpuNanos() - c0) / 1e6 / steps, loss, Proc.peakRss());
+            return new Block(System.nanoTime() - t0, Proc.cpuNanos() - c0, loss);
+        }
+
+        @Override
+        public void close() {
+            root.close();
         }
     }
 

@@ -52,7 +52,43 @@ final class RawTfLoop implements StepLoop {
 
     @Override
     public Result run(Workload w, int warmup, int steps) {
-        try (Graph g = new Graph(); Session s = new Session(g)) {
+        Result r = StepLoop.super.run(w, warmup, steps);
+        if (PROFILE_STEPS > 0) {
+            try (TfStepper s = new TfStepper(w, fusedAdam)) {
+                s.steps(warmup + steps);
+                System.out.println("# raw TF step statistics, " + w.name + (fusedAdam ? "" : ", Adam as ops") + "\n"
+                        + dev.lightning4j.tensorflow.TfStepStats.summarize(s.profile(PROFILE_STEPS)));
+            }
+        }
+        return r;
+    }
+
+    @Override
+    public Stepper open(Workload w) {
+        return new TfStepper(w, fusedAdam);
+    }
+
+    private static final class TfStepper implements Stepper {
+        private final Workload w;
+        private final boolean fusedAdam;
+        private final Graph g = new Graph();
+        private final Session s = new Session(g);
+        private final Placeholder<TFloat32> x;
+        private final Placeholder<TInt64> y;
+        private final Operand<TFloat32> loss;
+        private final Placeholder<TFloat32> b1Power;
+        private final Placeholder<TFloat32> b2Power;
+        private final Placeholder<TFloat32> eps;
+        private final Placeholder<TFloat32> stepSize;
+        private final Placeholder<TFloat32> bc2Sqrt;
+        private final List<GraphOperation> updates = new ArrayList<>();
+        private final Shape xShape;
+        private final Shape yShape = Shape.of(Workload.BATCH);
+        private int step;
+
+        TfStepper(Workload w, boolean fusedAdam) {
+            this.w = w;
+            this.fusedAdam = fusedAdam;
             Ops tf = Ops.create(g);
             int np = w.initial.size();
             long[] xDims = RawDjlLoop.batchShape(w);
@@ -60,8 +96,8 @@ final class RawTfLoop implements StepLoop {
             if (w.conv) {
                 xDims = new long[] {-1, 28, 28, 1};
             }
-            Placeholder<TFloat32> x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(xDims)));
-            Placeholder<TInt64> y = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
+            x = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.of(xDims)));
+            y = tf.placeholder(TInt64.class, Placeholder.shape(Shape.of(-1)));
             List<VarHandleOp> vars = new ArrayList<>();
             List<ReadVariableOp<TFloat32>> reads = new ArrayList<>();
             List<Placeholder<TFloat32>> inits = new ArrayList<>();
@@ -99,18 +135,17 @@ final class RawTfLoop implements StepLoop {
             // SparseSoftmaxCrossEntropyWithLogits (it is registered in Python only).
             Operand<TFloat32> picked = tf.reduceSum(tf.math.mul(tf.nn.logSoftmax(logits),
                     tf.oneHot(y, tf.constant(Workload.CLASSES), tf.constant(1f), tf.constant(0f))), tf.constant(1));
-            Operand<TFloat32> loss = tf.math.neg(tf.math.mean(picked, tf.constant(0)));
+            loss = tf.math.neg(tf.math.mean(picked, tf.constant(0)));
             Output<?>[] xs = reads.stream().map(Operand::asOutput).toArray(Output<?>[]::new);
             Output<?>[] grads = g.addGradients(loss.asOutput(), xs);
-            Placeholder<TFloat32> b1Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-            Placeholder<TFloat32> b2Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-            Placeholder<TFloat32> eps = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+            b1Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+            b2Power = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+            eps = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
             Operand<TFloat32> lr = tf.constant((float) Models.LR);
             Operand<TFloat32> beta1 = tf.constant(B1);
             Operand<TFloat32> beta2 = tf.constant(B2);
-            List<GraphOperation> updates = new ArrayList<>();
-            Placeholder<TFloat32> stepSize = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
-            Placeholder<TFloat32> bc2Sqrt = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+            stepSize = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
+            bc2Sqrt = tf.placeholder(TFloat32.class, Placeholder.shape(Shape.scalar()));
             for (int i = 0; i < np; i++) {
                 @SuppressWarnings("unchecked")
                 Operand<TFloat32> grad = (Operand<TFloat32>) grads[i];
@@ -144,57 +179,80 @@ final class RawTfLoop implements StepLoop {
             init.run().close();
             fedInit.forEach(TFloat32::close);
 
-            Shape xShape = Shape.of(w.conv ? new long[] {Workload.BATCH, 28, 28, 1} : RawDjlLoop.batchShape(w));
-            Shape yShape = Shape.of(Workload.BATCH);
+            xShape = Shape.of(w.conv ? new long[] {Workload.BATCH, 28, 28, 1} : RawDjlLoop.batchShape(w));
+        }
+
+        @Override
+        public Block steps(int n) {
+            long t0 = System.nanoTime();
+            long c0 = Proc.cpuNanos();
             double lastLoss = Double.NaN;
-            List<org.tensorflow.proto.RunMetadata> profiled = new ArrayList<>();
-            long t0 = 0;
-            long c0 = 0;
-            Proc.resetPeakRss();
-            for (int step = 0; step < warmup + steps; step++) {
-                if (step == warmup) {
-                    t0 = System.nanoTime();
-                    c0 = Proc.cpuNanos();
-                }
-                int b = step % w.batches;
-                int t = step + 1;
-                double bc2 = 1 - Math.pow(B2, t);
-                try (TFloat32 xt = TFloat32.tensorOf(xShape, DataBuffers.of(w.xs[b], true, false));
-                     TInt64 yt = TInt64.tensorOf(yShape, DataBuffers.of(w.ys[b], true, false));
-                     TFloat32 p1 = TFloat32.scalarOf((float) Math.pow(B1, t));
-                     TFloat32 p2 = TFloat32.scalarOf((float) Math.pow(B2, t));
-                     TFloat32 e = TFloat32.scalarOf((float) (EPS * Math.sqrt(bc2)));
-                     TFloat32 ss = TFloat32.scalarOf((float) (Models.LR / (1 - Math.pow(B1, t))));
-                     TFloat32 bs = TFloat32.scalarOf((float) Math.sqrt(bc2))) {
-                    Session.Runner r = s.runner().feed(x, xt).feed(y, yt).fetch(loss);
-                    if (fusedAdam) {
-                        r.feed(b1Power, p1).feed(b2Power, p2).feed(eps, e);
-                    } else {
-                        r.feed(stepSize, ss).feed(bc2Sqrt, bs);
-                    }
-                    for (GraphOperation u : updates) {
-                        r.addTarget(u);
-                    }
-                    if (PROFILE_STEPS > 0 && step >= warmup + steps - PROFILE_STEPS) {
-                        r.setOptions(org.tensorflow.proto.RunOptions.newBuilder()
-                                .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.SOFTWARE_TRACE).build());
-                        try (org.tensorflow.Result res = r.runAndFetchMetadata()) {
-                            lastLoss = ((TFloat32) res.get(0)).getFloat();
-                            res.getMetadata().ifPresent(profiled::add);
-                        }
-                        if (step == warmup + steps - 1) {
-                            System.out.println("# raw TF step statistics, " + w.name + (fusedAdam ? "" : ", Adam as ops") + "\n"
-                                    + dev.lightning4j.tensorflow.TfStepStats.summarize(profiled));
-                        }
-                        continue;
-                    }
-                    try (org.tensorflow.Result res = r.run()) {
-                        lastLoss = ((TFloat32) res.get(0)).getFloat();
-                    }
+            for (int k = 0; k < n; k++) {
+                try (org.tensorflow.Result res = runner().run()) {
+                    lastLoss = ((TFloat32) res.get(0)).getFloat();
+                } finally {
+                    closeFed();
                 }
             }
-            double msPerStep = (System.nanoTime() - t0) / 1e6 / steps;
-            return new Result(msPerStep, (Proc.cpuNanos() - c0) / 1e6 / steps, lastLoss, Proc.peakRss());
+            return new Block(System.nanoTime() - t0, Proc.cpuNanos() - c0, lastLoss);
+        }
+
+        /** Runs n steps with step statistics and returns their metadata (diagnostic). */
+        List<org.tensorflow.proto.RunMetadata> profile(int n) {
+            List<org.tensorflow.proto.RunMetadata> profiled = new ArrayList<>();
+            for (int k = 0; k < n; k++) {
+                Session.Runner r = runner();
+                r.setOptions(org.tensorflow.proto.RunOptions.newBuilder()
+                        .setTraceLevel(org.tensorflow.proto.RunOptions.TraceLevel.SOFTWARE_TRACE).build());
+                try (org.tensorflow.Result res = r.runAndFetchMetadata()) {
+                    res.getMetadata().ifPresent(profiled::add);
+                } finally {
+                    closeFed();
+                }
+            }
+            return profiled;
+        }
+
+        private final List<org.tensorflow.Tensor> fed = new ArrayList<>();
+
+        /** The next step's runner, feeding tensors that {@link #closeFed} closes after the run. */
+        private Session.Runner runner() {
+            int b = step % w.batches;
+            int t = ++step;
+            double bc2 = 1 - Math.pow(B2, t);
+            TFloat32 xt = TFloat32.tensorOf(xShape, DataBuffers.of(w.xs[b], true, false));
+            TInt64 yt = TInt64.tensorOf(yShape, DataBuffers.of(w.ys[b], true, false));
+            fed.add(xt);
+            fed.add(yt);
+            Session.Runner r = s.runner().feed(x, xt).feed(y, yt).fetch(loss);
+            if (fusedAdam) {
+                r.feed(b1Power, keep(TFloat32.scalarOf((float) Math.pow(B1, t))))
+                        .feed(b2Power, keep(TFloat32.scalarOf((float) Math.pow(B2, t))))
+                        .feed(eps, keep(TFloat32.scalarOf((float) (EPS * Math.sqrt(bc2)))));
+            } else {
+                r.feed(stepSize, keep(TFloat32.scalarOf((float) (Models.LR / (1 - Math.pow(B1, t))))))
+                        .feed(bc2Sqrt, keep(TFloat32.scalarOf((float) Math.sqrt(bc2))));
+            }
+            for (GraphOperation u : updates) {
+                r.addTarget(u);
+            }
+            return r;
+        }
+
+        private TFloat32 keep(TFloat32 t) {
+            fed.add(t);
+            return t;
+        }
+
+        private void closeFed() {
+            fed.forEach(org.tensorflow.Tensor::close);
+            fed.clear();
+        }
+
+        @Override
+        public void close() {
+            s.close();
+            g.close();
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.Set;
  * A simple in-process sampling profiler: a daemon thread takes the target thread's stack every
  * millisecond and counts, per method, the samples in which it is on top (self) and anywhere on the
  * stack (inclusive). Native time shows as the JNI method on top (e.g. a PyTorchLibrary binding).
+ * Threads named {@code trainer-*} (where {@link TrainerLoop} fits) are sampled too, and a thread
+ * parked or waiting is not counted, so the report covers the training work of whichever thread runs it.
  */
 final class Sampler implements AutoCloseable {
     private final Thread target;
@@ -26,20 +28,18 @@ final class Sampler implements AutoCloseable {
     }
 
     private void loop() {
-        while (running) {
-            StackTraceElement[] st = target.getStackTrace();
-            if (st.length > 0) {
-                synchronized (this) {
-                    samples++;
-                    self.merge(name(st[0]), 1, Integer::sum);
-                    Set<String> seen = new HashSet<>();
-                    for (StackTraceElement e : st) {
-                        String n = name(e);
-                        if (seen.add(n)) {
-                            inclusive.merge(n, 1, Integer::sum);
-                        }
+        java.util.List<Thread> targets = java.util.List.of(target);
+        for (long tick = 0; running; tick++) {
+            if (tick % 200 == 0) {
+                targets = new java.util.ArrayList<>(java.util.List.of(target));
+                for (Thread t : Thread.getAllStackTraces().keySet()) {
+                    if (t.getName().startsWith("trainer-")) {
+                        targets.add(t);
                     }
                 }
+            }
+            for (Thread t : targets) {
+                sample(t.getStackTrace());
             }
             try {
                 Thread.sleep(1);
@@ -48,6 +48,25 @@ final class Sampler implements AutoCloseable {
             }
         }
     }
+
+    private void sample(StackTraceElement[] st) {
+        if (st.length == 0 || IDLE.contains(name(st[0]))) {
+            return;
+        }
+        synchronized (this) {
+            samples++;
+            self.merge(name(st[0]), 1, Integer::sum);
+            Set<String> seen = new HashSet<>();
+            for (StackTraceElement e : st) {
+                String n = name(e);
+                if (seen.add(n)) {
+                    inclusive.merge(n, 1, Integer::sum);
+                }
+            }
+        }
+    }
+
+    private static final Set<String> IDLE = Set.of("Unsafe.park", "Object.wait");
 
     private static String name(StackTraceElement e) {
         String c = e.getClassName();

@@ -1,6 +1,9 @@
 package dev.lightning4j.benchmarks;
 
-/** One measured run of a training loop: a fresh model from the initial weights, then steps. */
+/**
+ * A training loop under measurement: opened on a workload (a fresh model from the initial weights),
+ * then advanced a block of steps at a time, so that two loops can be run alternately in one process.
+ */
 interface StepLoop {
 
     /**
@@ -11,8 +14,40 @@ interface StepLoop {
     }
 
     /**
-     * Trains a fresh model for {@code warmup + steps} steps, timing the last {@code steps}. Batches
-     * are taken in order, cycling through the workload's batches.
+     * One block of steps as the loop timed it itself: wall and process-CPU nanoseconds from the
+     * start of its first step to the end of its last, and the last step's loss.
      */
-    Result run(Workload w, int warmup, int steps);
+    record Block(long wallNanos, long cpuNanos, double lastLoss) {
+    }
+
+    /** An opened loop. Batches are taken in order, cycling through the workload's batches. */
+    interface Stepper extends AutoCloseable {
+        /** Runs the next {@code n} training steps. */
+        Block steps(int n);
+
+        /**
+         * Runs other work on the thread this loop trains on (the caller's, unless the loop owns a
+         * thread), so that two interleaved loops run on the same thread and neither gains from the
+         * scheduler placing its thread better.
+         */
+        default <T> T onOwnThread(java.util.function.Supplier<T> work) {
+            return work.get();
+        }
+
+        @Override
+        void close();
+    }
+
+    /** Builds the model from the workload's initial weights, ready for its first step. */
+    Stepper open(Workload w);
+
+    /** Trains a fresh model for {@code warmup + steps} steps, timing the last {@code steps}. */
+    default Result run(Workload w, int warmup, int steps) {
+        try (Stepper s = open(w)) {
+            s.steps(warmup);
+            Proc.resetPeakRss();
+            Block b = s.steps(steps);
+            return new Result(b.wallNanos() / 1e6 / steps, b.cpuNanos() / 1e6 / steps, b.lastLoss(), Proc.peakRss());
+        }
+    }
 }

@@ -16,15 +16,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
  * Our Trainer as a user runs it: CSV logging (every 50 steps, Lightning's default) into a temporary
  * directory, the progress bar on (in terminal mode, redrawing, into a null stream), no checkpoints,
- * no model summary (both are outside the timed window anyway). A callback timestamps the end of
- * the warm-up step and of the last step, so the time covers everything the loop does per batch:
- * the batch gather, hooks, the engine step, logging and the progress bar.
+ * no model summary (both are outside the timed window anyway). A callback (after the others) marks
+ * the ends of blocks of steps, so a block's time covers everything the loop does per batch: the
+ * batch gather, hooks, the engine step, logging and the progress bar.
  */
 final class TrainerLoop implements StepLoop {
     private final String backend;
@@ -42,56 +43,138 @@ final class TrainerLoop implements StepLoop {
     static final PrintStream NULL = new PrintStream(OutputStream.nullOutputStream());
 
     @Override
-    public Result run(Workload w, int warmup, int steps) {
-        Path dir;
-        try {
-            dir = Files.createTempDirectory("l4j-bench");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        long[] marks = new long[2];
-        long[] cpu = new long[2];
-        int[] count = {0};
-        Callback timer = new Callback() {
-            @Override
-            public void onTrainBatchEnd(Trainer trainer, LightningModule module, Map<String, Double> metrics,
-                                        HostBatch batch, int batchIdx) {
-                int c = ++count[0];
-                if (c == warmup) {
-                    marks[0] = System.nanoTime();
-                    cpu[0] = Proc.cpuNanos();
-                    Proc.resetPeakRss();
-                } else if (c == warmup + steps) {
-                    marks[1] = System.nanoTime();
-                    cpu[1] = Proc.cpuNanos();
-                }
-                if (everyStep != null) {
-                    everyStep.accept(c);
-                }
+    public Stepper open(Workload w) {
+        return new TrainerStepper(w);
+    }
+
+    /**
+     * The Trainer fits on its own thread, which parks in a callback between blocks: {@link #steps}
+     * lets it run n batches and waits until it parks again. Only one of the two threads runs at a
+     * time, and the block is timed on the Trainer's thread from its resumption to its next pause,
+     * so the hand-over is not counted.
+     */
+    private final class TrainerStepper implements Stepper {
+        private final Path dir;
+        private final Semaphore resume = new Semaphore(0);
+        private final Semaphore paused = new Semaphore(0);
+        private final Thread thread;
+        private volatile int remaining;
+        private volatile boolean stop;
+        private volatile Throwable failure;
+        private volatile Block block;
+        private volatile java.util.function.Supplier<?> task; // work for this thread while the Trainer is paused
+        private volatile Object taskResult;
+        private long t0;
+        private long c0;
+        private long count;
+
+        TrainerStepper(Workload w) {
+            try {
+                dir = Files.createTempDirectory("l4j-bench");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-        };
-        try {
+            Callback pacer = new Callback() {
+                @Override
+                public void onTrainStart(Trainer trainer, LightningModule module) {
+                    pause(trainer);
+                }
+
+                @Override
+                public void onTrainBatchEnd(Trainer trainer, LightningModule module, Map<String, Double> metrics,
+                                            HostBatch batch, int batchIdx) {
+                    if (everyStep != null) {
+                        everyStep.accept(++count);
+                    }
+                    if (--remaining == 0) {
+                        pause(trainer);
+                    }
+                }
+            };
             DataLoader train = DataLoader.builder(TensorDataset.of(w.allX, w.allY))
                     .batchSize(Workload.BATCH).shuffle(false).build();
             LightningModule model = w.model.get();
-            double loss;
-            try (Trainer trainer = Trainer.builder()
-                    .backend(backend)
-                    .maxSteps(warmup + steps)
-                    .maxEpochs(Integer.MAX_VALUE)
-                    .defaultRootDir(dir)
-                    .loggers(new CSVLogger(dir))
-                    .callbacks(new ProgressBar(NULL, true), timer)
-                    .enableCheckpointing(false)
-                    .enableModelSummary(false)
-                    .console(NULL)
-                    .build()) {
-                trainer.fit(model, train, null);
-                loss = trainer.callbackMetrics().getOrDefault("train_loss", Double.NaN);
+            thread = new Thread(() -> {
+                try (Trainer trainer = Trainer.builder()
+                        .backend(backend)
+                        .maxEpochs(Integer.MAX_VALUE)
+                        .defaultRootDir(dir)
+                        .loggers(new CSVLogger(dir))
+                        .callbacks(new ProgressBar(NULL, true), pacer) // the pacer last: the others run inside the block
+                        .enableCheckpointing(false)
+                        .enableModelSummary(false)
+                        .console(NULL)
+                        .build()) {
+                    trainer.fit(model, train, null);
+                } catch (Throwable e) {
+                    failure = e;
+                    paused.release();
+                }
+            }, "trainer-" + backend);
+            thread.start();
+            paused.acquireUninterruptibly();
+            rethrow();
+        }
+
+        /** Ends a block (if one ran), hands over and waits for the next. */
+        private void pause(Trainer trainer) {
+            if (t0 != 0) {
+                block = new Block(System.nanoTime() - t0, Proc.cpuNanos() - c0,
+                        trainer.callbackMetrics().getOrDefault("train_loss", Double.NaN));
             }
-            double ms = (marks[1] - marks[0]) / 1e6 / steps;
-            return new Result(ms, (cpu[1] - cpu[0]) / 1e6 / steps, loss, Proc.peakRss());
-        } finally {
+            paused.release();
+            resume.acquireUninterruptibly();
+            while (task != null) {
+                try {
+                    taskResult = task.get();
+                } catch (Throwable e) {
+                    failure = e;
+                }
+                task = null;
+                paused.release();
+                resume.acquireUninterruptibly();
+            }
+            if (stop) {
+                trainer.state().requestStop();
+            }
+            t0 = System.nanoTime();
+            c0 = Proc.cpuNanos();
+        }
+
+        @Override
+        public Block steps(int n) {
+            remaining = n;
+            resume.release();
+            paused.acquireUninterruptibly();
+            rethrow();
+            return block;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T onOwnThread(java.util.function.Supplier<T> work) {
+            task = work;
+            resume.release();
+            paused.acquireUninterruptibly();
+            rethrow();
+            return (T) taskResult;
+        }
+
+        private void rethrow() {
+            if (failure != null) {
+                throw new IllegalStateException("the Trainer on " + backend + " failed", failure);
+            }
+        }
+
+        @Override
+        public void close() {
+            stop = true;
+            resume.release();
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             deleteTree(dir);
         }
     }

@@ -1,0 +1,104 @@
+package dev.lightning4j.benchmarks;
+
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Measures one loop's time against another's by alternating short blocks of steps in one process,
+ * so that both see the same machine: load that comes and goes, frequency changes and the other
+ * tenants of a shared machine fall on both loops alike instead of on whichever ran at the time.
+ *
+ * <p>Each of {@code rounds} rounds opens both loops afresh (so that effects of one instance's memory
+ * layout or thread placement average out over rounds), warms both up, then runs {@code pairs} pairs
+ * of blocks of {@code block} steps alternately, in the order AB, BA, AB, ... so that a drift within
+ * a pair favours neither. B runs on A's thread ({@link StepLoop.Stepper#onOwnThread}), so a Trainer
+ * on its own thread and a raw loop are scheduled alike. The estimate is the ratio of the loops' total
+ * times, with a 95% confidence interval from a two-level bootstrap (rounds, then pairs within each
+ * round). Run on the same loop twice (an A/A comparison), it shows the resolution of the method on
+ * this machine: the interval must contain 1.
+ */
+final class Interleaved {
+    private Interleaved() {
+    }
+
+    /**
+     * The comparison of A with B: mean wall ms per step of each, the ratio of total wall times with
+     * its 95% interval, the lowest and highest per-round ratio, the ratio of total process CPU times,
+     * and each loop's last loss.
+     */
+    record Estimate(double msA, double msB, double ratio, double lo, double hi, double roundMin, double roundMax,
+                    double cpuRatio, double lossA, double lossB) {
+    }
+
+    static Estimate measure(StepLoop a, StepLoop b, Workload w, int warmup, int rounds, int pairs, int block) {
+        long[][] wallA = new long[rounds][pairs];
+        long[][] wallB = new long[rounds][pairs];
+        long cpuA = 0;
+        long cpuB = 0;
+        double lossA = Double.NaN;
+        double lossB = Double.NaN;
+        for (int r = 0; r < rounds; r++) {
+            System.gc();
+            try (StepLoop.Stepper sa = a.open(w)) {
+                StepLoop.Stepper sb = sa.onOwnThread(() -> b.open(w));
+                try {
+                    sa.steps(warmup);
+                    sa.onOwnThread(() -> sb.steps(warmup));
+                    for (int j = 0; j < pairs; j++) {
+                        StepLoop.Block ba;
+                        StepLoop.Block bb;
+                        if (j % 2 == 0) {
+                            ba = sa.steps(block);
+                            bb = sa.onOwnThread(() -> sb.steps(block));
+                        } else {
+                            bb = sa.onOwnThread(() -> sb.steps(block));
+                            ba = sa.steps(block);
+                        }
+                        wallA[r][j] = ba.wallNanos();
+                        wallB[r][j] = bb.wallNanos();
+                        cpuA += ba.cpuNanos();
+                        cpuB += bb.cpuNanos();
+                        lossA = ba.lastLoss();
+                        lossB = bb.lastLoss();
+                    }
+                } finally {
+                    sa.onOwnThread(() -> {
+                        sb.close();
+                        return null;
+                    });
+                }
+            }
+        }
+        double[] roundRatios = new double[rounds];
+        double sumA = 0;
+        double sumB = 0;
+        for (int r = 0; r < rounds; r++) {
+            roundRatios[r] = (double) Arrays.stream(wallA[r]).sum() / Arrays.stream(wallB[r]).sum();
+            sumA += Arrays.stream(wallA[r]).sum();
+            sumB += Arrays.stream(wallB[r]).sum();
+        }
+        // Two-level percentile bootstrap (rounds, then pairs within them), seeded so that a report can
+        // be reproduced from the same times.
+        Random rnd = new Random(1);
+        int resamples = 4000;
+        double[] ratios = new double[resamples];
+        for (int k = 0; k < resamples; k++) {
+            double sa = 0;
+            double sb = 0;
+            for (int i = 0; i < rounds; i++) {
+                int r = rnd.nextInt(rounds);
+                for (int p = 0; p < pairs; p++) {
+                    int j = rnd.nextInt(pairs);
+                    sa += wallA[r][j];
+                    sb += wallB[r][j];
+                }
+            }
+            ratios[k] = sa / sb;
+        }
+        Arrays.sort(ratios);
+        double steps = (double) rounds * pairs * block;
+        return new Estimate(sumA / steps / 1e6, sumB / steps / 1e6, sumA / sumB, ratios[(int) (0.025 * resamples)],
+                ratios[(int) (0.975 * resamples) - 1], Stats.min(roundRatios), Stats.max(roundRatios),
+                (double) cpuA / cpuB, lossA, lossB);
+    }
+}
