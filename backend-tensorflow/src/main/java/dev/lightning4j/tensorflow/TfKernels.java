@@ -1,5 +1,6 @@
 package dev.lightning4j.tensorflow;
 
+import dev.lightning4j.backend.FusedLossKernels;
 import dev.lightning4j.backend.FusedOptimizerKernels;
 import dev.lightning4j.backend.Kernels;
 import dev.lightning4j.backend.NativeTensor;
@@ -25,7 +26,7 @@ import org.tensorflow.types.TInt64;
  * intermediates as soon as its result exists. Every op that PyTorch differentiates uses only TF ops
  * with registered gradients; those without one (Ceil) are composed from ones that have it.
  */
-final class TfKernels implements Kernels, FusedOptimizerKernels {
+final class TfKernels implements Kernels, FusedOptimizerKernels, FusedLossKernels {
     private final TensorFlowBackend backend;
 
     TfKernels(TensorFlowBackend backend) {
@@ -518,6 +519,25 @@ final class TfKernels implements Kernels, FusedOptimizerKernels {
                     .setAttr("batch_dims", (long) last)));
         } catch (RuntimeException e) {
             throw fail("takeAlongLastDim", e, x, index);
+        }
+    }
+
+    /** Only while tracing: the kernel's gradient exists in graphs; eager code composes the ops. */
+    @Override
+    public boolean fusesSoftmaxCrossEntropy(NativeTensor logits, NativeTensor target) {
+        DType t = logits.dtype();
+        return backend.env() instanceof Trace && (t == DType.FLOAT32 || t == DType.FLOAT64)
+                && logits.shape().rank() == 2 && target.shape().rank() == 1;
+    }
+
+    @Override
+    public NativeTensor softmaxCrossEntropy(NativeTensor logits, NativeTensor target) {
+        SoftmaxCrossEntropyGradient.ensureRegistered();
+        try (Call c = new Call()) {
+            // Output 0 is the per-row loss; output 1, its gradient, is what the registered gradient reads.
+            return c.done(c.op(SoftmaxCrossEntropyGradient.OP, c.in(logits), c.in(target)));
+        } catch (RuntimeException e) {
+            throw fail("softmaxCrossEntropy", e, logits, target);
         }
     }
 

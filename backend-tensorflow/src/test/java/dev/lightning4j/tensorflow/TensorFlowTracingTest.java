@@ -118,6 +118,38 @@ class TensorFlowTracingTest {
         model.w.variable().close();
     }
 
+    /**
+     * In a trace, cross-entropy from logits is TensorFlow's one fused kernel, and its registered gradient
+     * (per-row incoming gradients times softmax - one_hot) matches the composed ops' values and gradients.
+     */
+    @Test
+    void softmaxCrossEntropyIsOneFusedKernelWithTheComposedGradient() {
+        int before = countOps(SoftmaxCrossEntropyGradient.OP);
+        try (Variable w = variable("ce_w", new float[] {0.5f, -1.5f, 2f, 0.25f, -0.75f, 1.25f}, 2, 3);
+             CompiledStep step = backend.compile("ce", Device.cpu(), (ctx, in) -> {
+                 Tensor rowWeights = in.get("r");
+                 java.util.function.Function<Boolean, Gradients> loss = fused -> ctx.valueAndGrad(() -> {
+                     Tensor logits = in.get("x").matmul(read(w)); // [3, 3]
+                     Tensor perRow = fused ? logits.softmaxCrossEntropy(in.get("y"))
+                             : logits.logSoftmax(1).takeAlongLastDim(in.get("y")).neg();
+                     return perRow.mul(rowWeights).sum();
+                 }, List.of(w));
+                 Gradients f = loss.apply(true);
+                 Gradients c = loss.apply(false);
+                 return Map.of("fused", f.value(), "composed", c.value(), "gFused", f.grads().get(0), "gComposed", c.grads().get(0));
+             })) {
+            Map<String, HostArray> out = step.run(Map.of(
+                    "x", HostArray.of(new float[] {1, -2, 0.5f, 3, 0.25f, -1}, 3, 2),
+                    "y", HostArray.of(new long[] {2, 0, 1}, 3),
+                    "r", HostArray.of(new float[] {1, 0.5f, -2}, 3)));
+            assertThat(out.get("fused").item()).isCloseTo(out.get("composed").item(), within(1e-5));
+            assertThat(out.get("gFused").toDoubleArray()).containsExactly(out.get("gComposed").toDoubleArray(), within(1e-5));
+            assertThat(java.util.Arrays.stream(out.get("gFused").toDoubleArray()).map(Math::abs).max().orElse(0))
+                    .as("not a trivial gradient").isGreaterThan(0.1);
+        }
+        assertThat(countOps(SoftmaxCrossEntropyGradient.OP) - before).isEqualTo(1);
+    }
+
     private int countOps(String type) {
         int n = 0;
         java.util.Iterator<GraphOperation> it = backend.graph().operations();

@@ -1,6 +1,7 @@
 package dev.lightning4j.tensor;
 
 import dev.lightning4j.backend.Backend;
+import dev.lightning4j.backend.FusedLossKernels;
 import dev.lightning4j.backend.Kernels;
 import dev.lightning4j.backend.Kernels.ArgReduceOp;
 import dev.lightning4j.backend.Kernels.BinaryOp;
@@ -499,6 +500,38 @@ public final class Tensor implements AutoCloseable {
     public Tensor logSoftmax(int dim) {
         requireFloating("logSoftmax");
         return w(k().logSoftmax(impl, dims("logSoftmax", dim)[0]));
+    }
+
+    /**
+     * Cross-entropy of each row of these logits {@code [N, C]} at its class in {@code target}
+     * {@code [N]} (integer, every value in {@code [0, C)}): {@code -logSoftmax(1).takeAlongLastDim(target)},
+     * shape {@code [N]}. Engines with a fused kernel for it ({@link FusedLossKernels}) compute it in one
+     * op, with the same numbers up to float rounding. {@code F.crossEntropy} builds on this; it is the
+     * unmasked, unreduced core, so labels outside {@code [0, C)} are the caller's to exclude.
+     */
+    public Tensor softmaxCrossEntropy(Tensor target) {
+        String op = "softmaxCrossEntropy";
+        requireFloating(op);
+        checkSameBackend(op, target);
+        if (rank() != 2 || target.rank() != 1) {
+            throw new IllegalArgumentException(op + ": expects logits [N, C] and target [N], got " + shape() + " and "
+                    + target.shape());
+        }
+        if (target.dtype() != DType.INT64 && target.dtype() != DType.INT32) {
+            throw new IllegalArgumentException(op + ": target must hold integer class indices (INT64 or INT32), got "
+                    + target.dtype());
+        }
+        long n = size(0);
+        long m = target.size(0);
+        if (n != Shape.UNKNOWN && m != Shape.UNKNOWN && n != m) {
+            throw new IllegalArgumentException(op + ": logits " + shape() + " and target " + target.shape()
+                    + " must have the same number of rows");
+        }
+        NativeTensor index = target.to(DType.INT64).impl;
+        if (k() instanceof FusedLossKernels fused && fused.fusesSoftmaxCrossEntropy(impl, index)) {
+            return w(fused.softmaxCrossEntropy(impl, index));
+        }
+        return logSoftmax(1).takeAlongLastDim(target).neg();
     }
 
     /**

@@ -517,11 +517,16 @@ public final class F {
         }
         int classDim = input.rank() == 1 ? 0 : 1;
         checkWeight(op, input, classDim, weight);
-        Tensor logp = input.logSoftmax(classDim);
         if (target.dtype().isFloating()) {
-            return probabilityCrossEntropy(op, logp, target, weight, labelSmoothing, reduction, classDim);
+            return probabilityCrossEntropy(op, input.logSoftmax(classDim), target, weight, labelSmoothing, reduction, classDim);
         }
-        return negativeLogLikelihood(op, logp, target, weight, labelSmoothing, ignoreIndex, reduction);
+        if (labelSmoothing == 0 && input.rank() <= 2) {
+            // Class indices on [N, C] or [C]: the per-row loss straight from the logits, one fused kernel where
+            // the engine has one (Tensor.softmaxCrossEntropy).
+            return negativeLogLikelihood(op, input, true, target, weight, 0, ignoreIndex, reduction);
+        }
+        return negativeLogLikelihood(op, input.logSoftmax(classDim), false, target, weight, labelSmoothing, ignoreIndex,
+                reduction);
     }
 
     /** Negative log-likelihood of log-probabilities {@code [N, C]} at integer targets {@code [N]}, mean over the batch. */
@@ -548,10 +553,15 @@ public final class F {
             throw new IllegalArgumentException(op + ": input must have shape [N, C], [N, C, d...] or [C], got a scalar");
         }
         checkWeight(op, input, input.rank() == 1 ? 0 : 1, weight);
-        return negativeLogLikelihood(op, input, target, weight, 0.0, ignoreIndex, reduction);
+        return negativeLogLikelihood(op, input, false, target, weight, 0.0, ignoreIndex, reduction);
     }
 
-    private static Tensor negativeLogLikelihood(String op, Tensor logp, Tensor target, Tensor weight,
+    /**
+     * The negative log-likelihood of class-index targets, from log-probabilities, or with {@code logits}
+     * from logits through {@link Tensor#softmaxCrossEntropy} (then {@code labelSmoothing} must be 0 and
+     * the input of rank 1 or 2).
+     */
+    private static Tensor negativeLogLikelihood(String op, Tensor logp, boolean logits, Tensor target, Tensor weight,
                                                 double labelSmoothing, long ignoreIndex, Reduction reduction) {
         if (target.dtype() != DType.INT64 && target.dtype() != DType.INT32) {
             throw new IllegalArgumentException(op + ": target must hold integer class indices (INT64 or INT32), got "
@@ -573,19 +583,20 @@ public final class F {
         Tensor classesLast = logp.rank() > 2 ? moveDimToLast(logp, 1) : logp;
         Tensor counted = target.ne((double) ignoreIndex);
         Tensor safeTarget = Tensor.where(counted, target, target.zerosLike());
-        Tensor picked = classesLast.takeAlongLastDim(safeTarget);
-        Tensor zeros = picked.zerosLike();
+        // -log p[target] per element (at a safe class where the target is ignored, masked below).
+        Tensor perElement = logits ? classesLast.softmaxCrossEntropy(safeTarget) : classesLast.takeAlongLastDim(safeTarget).neg();
+        Tensor zeros = perElement.zerosLike();
 
         Tensor targetWeight;
         Tensor nll;
         if (weight == null) {
             targetWeight = counted.to(dtype);
-            nll = Tensor.where(counted, picked.neg(), zeros);
+            nll = Tensor.where(counted, perElement, zeros);
         } else {
             long classes = requireKnownClasses(op, logp);
             Tensor w = weight.to(dtype);
             targetWeight = Tensor.where(counted, safeTarget.oneHot(Math.toIntExact(classes), dtype).mul(w).sum(-1, false), zeros);
-            nll = Tensor.where(counted, picked.neg().mul(targetWeight), zeros);
+            nll = Tensor.where(counted, perElement.mul(targetWeight), zeros);
         }
 
         Tensor smooth = null;
