@@ -170,19 +170,27 @@ public final class TfCompiledStep implements CompiledStep {
         }
         List<String> outNames = new ArrayList<>(out.size());
         List<Output<?>> fetches = new ArrayList<>(out.size());
+        // Outputs that are the same graph tensor (a logged loss is often the loss) are fetched once.
+        Map<Output<?>, Integer> fetchOf = new HashMap<>();
+        int[] outFetch = new int[out.size()];
         for (Map.Entry<String, Tensor> e : out.entrySet()) {
             Output<?> o = trace.input(backend.tf(e.getValue().nativeTensor()));
-            // Identity gives every fetch its own node, so fetching a fed placeholder or a variable read is safe.
-            Output<?> id = trace.build("Identity", b -> b.addInput(o)).output(0);
+            Integer index = fetchOf.get(o);
+            if (index == null) {
+                index = fetches.size();
+                fetchOf.put(o, index);
+                // Identity gives every fetch its own node, so fetching a fed placeholder or a variable read is safe.
+                fetches.add(trace.build("Identity", b -> b.addInput(o)).output(0));
+            }
+            outFetch[outNames.size()] = index;
             outNames.add(e.getKey());
-            fetches.add(id);
         }
         List<Trace.ScalarFeed> scalars = trace.scalars();
         return new Plan(names, dtypes, tails, placeholders,
                 scalars.stream().map(Trace.ScalarFeed::placeholder).toArray(Output<?>[]::new),
                 scalars.stream().map(Trace.ScalarFeed::dtype).toArray(DType[]::new),
                 scalars.stream().map(Trace.ScalarFeed::value).toArray(DoubleSupplier[]::new),
-                outNames.toArray(String[]::new), fetches.toArray(Output<?>[]::new),
+                outNames.toArray(String[]::new), outFetch, fetches.toArray(Output<?>[]::new),
                 trace.assigns().toArray(GraphOperation[]::new));
     }
 
@@ -200,7 +208,7 @@ public final class TfCompiledStep implements CompiledStep {
     /** What one trace needs per run, precomputed so that a run does no lookups by name. */
     private record Plan(String[] names, DType[] dtypes, long[][] tails, Output<?>[] placeholders,
                         Output<?>[] scalarPlaceholders, DType[] scalarTypes, DoubleSupplier[] scalarValues,
-                        String[] outNames, Output<?>[] fetches, GraphOperation[] targets) {
+                        String[] outNames, int[] outFetch, Output<?>[] fetches, GraphOperation[] targets) {
 
         boolean matches(Map<String, HostArray> inputs) {
             if (inputs.size() != names.length) {
@@ -255,7 +263,7 @@ public final class TfCompiledStep implements CompiledStep {
                     }
                     Map<String, HostArray> out = new LinkedHashMap<>(outNames.length * 2);
                     for (int k = 0; k < outNames.length; k++) {
-                        out.put(outNames[k], TfTypes.toHost(res.get(k)));
+                        out.put(outNames[k], TfTypes.toHost(res.get(outFetch[k])));
                     }
                     return out;
                 }

@@ -150,6 +150,22 @@ class TensorFlowTracingTest {
         assertThat(countOps(SoftmaxCrossEntropyGradient.OP) - before).isEqualTo(1);
     }
 
+    /** A tensor returned under two names (a loss that is also logged) is fetched once, into two host arrays. */
+    @Test
+    void oneTensorUnderTwoNamesIsFetchedOnce() {
+        int before = countOps("Identity");
+        try (CompiledStep step = backend.compile("twice", Device.cpu(), (ctx, in) -> {
+            Tensor loss = in.get("x").square().sum();
+            return Map.of("loss", loss, "train_loss", loss);
+        })) {
+            Map<String, HostArray> out = step.run(Map.of("x", HostArray.of(new float[] {1, 2}, 2)));
+            assertThat(countOps("Identity") - before).isEqualTo(1);
+            assertThat(out.get("loss").item()).isEqualTo(5.0);
+            assertThat(out.get("train_loss").item()).isEqualTo(5.0);
+            assertThat(out.get("loss")).isNotSameAs(out.get("train_loss"));
+        }
+    }
+
     private int countOps(String type) {
         int n = 0;
         java.util.Iterator<GraphOperation> it = backend.graph().operations();
