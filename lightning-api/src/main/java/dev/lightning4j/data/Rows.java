@@ -2,6 +2,7 @@ package dev.lightning4j.data;
 
 import dev.lightning4j.tensor.HostArray;
 import dev.lightning4j.tensor.Shape;
+import java.util.Arrays;
 
 /** Gathering rows (first-dimension slices) of host arrays. */
 final class Rows {
@@ -17,6 +18,9 @@ final class Rows {
             if (r < 0 || r >= total) {
                 throw new IndexOutOfBoundsException("row " + r + " is outside [0, " + total + ")");
             }
+        }
+        if (consecutive(rows)) {
+            return slice(array, rows.length == 0 ? 0 : rows[0] * width, rows.length * width, out);
         }
         Object src;
         Object dst;
@@ -49,5 +53,32 @@ final class Rows {
             return new HostArray.I64(d, out);
         }
         return new HostArray.Bool((boolean[]) dst, out);
+    }
+
+    private static boolean consecutive(int[] rows) {
+        for (int i = 1; i < rows.length; i++) {
+            if (rows[i] != rows[0] + i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Elements {@code [from, from + length)} as a new array: one bulk copy that the JIT also spares
+     * from zeroing first (unshuffled batches of an in-memory data set are such ranges).
+     */
+    private static HostArray slice(HostArray array, int from, int length, Shape out) {
+        int to = from + length;
+        if (array instanceof HostArray.F32 a) {
+            return new HostArray.F32(Arrays.copyOfRange(a.data(), from, to), out);
+        } else if (array instanceof HostArray.F64 a) {
+            return new HostArray.F64(Arrays.copyOfRange(a.data(), from, to), out);
+        } else if (array instanceof HostArray.I32 a) {
+            return new HostArray.I32(Arrays.copyOfRange(a.data(), from, to), out);
+        } else if (array instanceof HostArray.I64 a) {
+            return new HostArray.I64(Arrays.copyOfRange(a.data(), from, to), out);
+        }
+        return new HostArray.Bool(Arrays.copyOfRange(((HostArray.Bool) array).data(), from, to), out);
     }
 }

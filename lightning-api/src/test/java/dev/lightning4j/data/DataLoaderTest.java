@@ -43,6 +43,18 @@ class DataLoaderTest {
     }
 
     @Test
+    void unshuffledBatchesAreCopiesOfTheirRowsNotViews() {
+        TensorDataset data = rows(10);
+        HostBatch last = DataLoader.builder(data).batchSize(4).build().iterator(0, 0, 2).next();
+        float[] x = ((HostArray.F32) last.fields().get("input")).data();
+        assertThat(x).containsExactly(8, -8, 9, -9);
+        x[0] = 42; // a consumer writing into its batch must not change the data set
+        HostBatch again = DataLoader.builder(data).batchSize(4).build().iterator(0, 0, 2).next();
+        assertThat(again.fields().get("input").toFloatArray()).containsExactly(8, -8, 9, -9);
+        assertThat(again.fields().get("target").toLongArray()).containsExactly(8, 9);
+    }
+
+    @Test
     void dropLastDropsTheIncompleteBatch() {
         DataLoader loader = DataLoader.builder(rows(10)).batchSize(4).dropLast(true).build();
         assertThat(loader.numBatches()).isEqualTo(2);
