@@ -16,12 +16,13 @@ import java.util.Map;
  *
  * <p>Arguments (all optional): {@code --reps=5 --warmup=50 --steps=200 --workloads=mlp,cnn
  * --matmul=2048 --rss-steps=20000 --loops=0,1,2,3,4,5,6 --profile=false
- * --compare=1/0,5/0,0/0,3/2,6/2,2/2 --rounds=4 --pairs=100 --block=2}. {@code --rss-steps=0} skips
+ * --compare=1/0,5/0,0/0,3/2,6/2,2/2 --rounds=4 --pairs=100 --block=2 --jit-warmup=8}. {@code --rss-steps=0} skips
  * the long memory run, {@code --reps=0} the separate runs, {@code --pairs=0} the interleaved ones;
  * {@code --loops} picks loops by index (raw DJL, Trainer pytorch, raw TF, Trainer tensorflow, raw
  * TF with Adam as separate ops, the API step without the Trainer on pytorch and on tensorflow) and
  * {@code --compare} pairs of them as A/B; {@code --profile=true} samples each loop's stacks and
- * prints the hottest methods. See BENCHMARKS.md.
+ * prints the hottest methods; {@code --jit-warmup} is the seconds each loop trains once per workload
+ * before anything is measured. See BENCHMARKS.md.
  */
 public final class Benchmarks {
     private Benchmarks() {
@@ -37,9 +38,19 @@ public final class Benchmarks {
         return String.format(Locale.ROOT, "%.3f (%+.1f%%) [%.3f-%.3f]", m, 100 * (m - 1), Stats.min(rr), Stats.max(rr));
     }
 
+    /** The loops each workload is measured with, warmed up once per process (see {@link StepLoop#warmUpJit}). */
+    private static final java.util.Set<String> WARM = new java.util.HashSet<>();
+
+    private static void warmUp(StepLoop[] loops, int i, Workload w, double seconds) {
+        if (seconds > 0 && WARM.add(i + "/" + w.name)) {
+            System.out.printf(Locale.ROOT, "  JIT warm-up: %s, %s, %.0f s%n", w.name, LOOPS[i], seconds);
+            loops[i].warmUpJit(w, seconds);
+        }
+    }
+
     /** The interleaved comparisons, one row per workload and pair of loops. */
     private static void interleaved(StepLoop[] loops, String workloads, String compare, int warmup, int rounds, int pairs,
-                                    int block) {
+                                    int block, double jitWarmup) {
         List<String> rows = new ArrayList<>();
         for (String name : workloads.split(",")) {
             Workload w = workload(name);
@@ -50,6 +61,8 @@ public final class Benchmarks {
                 }
                 int a = Integer.parseInt(ab[0]);
                 int b = Integer.parseInt(ab[1]);
+                warmUp(loops, a, w, jitWarmup);
+                warmUp(loops, b, w, jitWarmup);
                 System.gc();
                 Interleaved.Estimate e = Interleaved.measure(loops[a], loops[b], w, warmup, rounds, pairs, block);
                 String row = String.format(Locale.ROOT,
@@ -99,6 +112,7 @@ public final class Benchmarks {
         // The interleaved comparisons "A/B" by loop index: each Trainer and API step against its raw loop, and each
         // raw loop against itself (A/A, the method's resolution); pairs=0 skips them. Short blocks resolve best:
         // in A/A runs, 2-step blocks gave intervals of +-1.5% where 10-step blocks gave +-4%.
+        opt.put("jit-warmup", "8"); // seconds each loop runs per workload before any measurement
         opt.put("compare", "1/0,5/0,0/0,3/2,6/2,2/2");
         opt.put("rounds", "4");
         opt.put("pairs", "100");
@@ -118,6 +132,7 @@ public final class Benchmarks {
         int steps = Integer.parseInt(opt.get("steps"));
         int n = Integer.parseInt(opt.get("matmul"));
         int rssSteps = Integer.parseInt(opt.get("rss-steps"));
+        double jitWarmup = Double.parseDouble(opt.get("jit-warmup"));
 
         System.out.println("# Lightning4J benchmarks");
         System.out.println("date: " + ZonedDateTime.now());
@@ -154,6 +169,7 @@ public final class Benchmarks {
                     if (!(opt.get("loops").contains(String.valueOf(i)))) {
                         continue;
                     }
+                    warmUp(loops, i, w, jitWarmup);
                     System.gc();
                     Sampler sampler = Boolean.parseBoolean(opt.get("profile")) ? new Sampler(Thread.currentThread()) : null;
                     StepLoop.Result res = loops[i].run(w, warmup, steps);
@@ -206,7 +222,7 @@ public final class Benchmarks {
         int pairs = Integer.parseInt(opt.get("pairs"));
         if (pairs > 0) {
             interleaved(loops, opt.get("workloads"), opt.get("compare"), warmup, Integer.parseInt(opt.get("rounds")), pairs,
-                    Integer.parseInt(opt.get("block")));
+                    Integer.parseInt(opt.get("block")), jitWarmup);
         }
 
         if (rssSteps > 0) {

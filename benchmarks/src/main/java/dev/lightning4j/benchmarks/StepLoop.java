@@ -41,6 +41,22 @@ interface StepLoop {
     /** Builds the model from the workload's initial weights, ready for its first step. */
     Stepper open(Workload w);
 
+    /**
+     * Trains a fresh model for {@code seconds} of wall time and discards it: run once per loop and
+     * workload before anything is measured, so that the JIT has compiled the loop's code (a loop with
+     * more Java code, such as the Trainer's, would otherwise be measured while the compiler still
+     * runs beside it; its compilations taper off after about 8 s, as {@code -XX:+PrintCompilation}
+     * shows), as JMH's warm-up iterations do.
+     */
+    default void warmUpJit(Workload w, double seconds) {
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        try (Stepper s = open(w)) {
+            while (System.nanoTime() < end) {
+                s.steps(10);
+            }
+        }
+    }
+
     /** Trains a fresh model for {@code warmup + steps} steps, timing the last {@code steps}. */
     default Result run(Workload w, int warmup, int steps) {
         try (Stepper s = open(w)) {
