@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <p>Arguments (all optional): {@code --reps=5 --warmup=50 --steps=200 --workloads=mlp,cnn
  * --matmul=2048 --rss-steps=20000 --loops=0,1,2,3,4,5,6 --profile=false
- * --compare=1/0,5/0,0/0,3/2,6/2,2/2 --rounds=4 --pairs=100 --block=2 --jit-warmup=8}. {@code --rss-steps=0} skips
+ * --compare=1/0,5/0,0/0,3/2,6/2,2/2 --rounds=4 --pairs=40 --block=10 --jit-warmup=8}. {@code --rss-steps=0} skips
  * the long memory run, {@code --reps=0} the separate runs, {@code --pairs=0} the interleaved ones;
  * {@code --loops} picks loops by index (raw DJL, Trainer pytorch, raw TF, Trainer tensorflow, raw
  * TF with Adam as separate ops, the API step without the Trainer on pytorch and on tensorflow) and
@@ -110,13 +110,14 @@ public final class Benchmarks {
         // raw DJL, Trainer pytorch, raw TF, Trainer tensorflow, raw TF unfused Adam, API step pytorch, API step tensorflow
         opt.put("loops", "0,1,2,3,4,5,6");
         // The interleaved comparisons "A/B" by loop index: each Trainer and API step against its raw loop, and each
-        // raw loop against itself (A/A, the method's resolution); pairs=0 skips them. Short blocks resolve best:
-        // in A/A runs, 2-step blocks gave intervals of +-1.5% where 10-step blocks gave +-4%.
+        // raw loop against itself (A/A, the method's resolution); pairs=0 skips them. Each switch between the loops
+        // leaves the next block's first step with cold caches, a cost that falls on the loop with more Java code,
+        // so blocks are 10 steps: A/A intervals of +-1.5-2% (after the JIT warm-up) at one switch per 10 steps.
         opt.put("jit-warmup", "8"); // seconds each loop runs per workload before any measurement
         opt.put("compare", "1/0,5/0,0/0,3/2,6/2,2/2");
         opt.put("rounds", "4");
-        opt.put("pairs", "100");
-        opt.put("block", "2");
+        opt.put("pairs", "40");
+        opt.put("block", "10");
         for (String a : args) {
             if (!a.startsWith("--") || !a.contains("=")) {
                 throw new IllegalArgumentException("unknown argument " + a + "; expected --name=value, names " + opt.keySet());
