@@ -40,6 +40,12 @@ final class TrainerLoop implements StepLoop {
         this.everyStep = everyStep;
     }
 
+    /**
+     * Batches gathered ahead on a thread ({@code -Dbench.prefetch=N}); 0, the loader's default, by
+     * default: on these two busy cores prefetching measured no gain (see BENCHMARKS.md).
+     */
+    static final int PREFETCH = Integer.getInteger("bench.prefetch", 0);
+
     static final PrintStream NULL = new PrintStream(OutputStream.nullOutputStream());
 
     @Override
@@ -92,7 +98,7 @@ final class TrainerLoop implements StepLoop {
                 }
             };
             DataLoader train = DataLoader.builder(TensorDataset.of(w.allX, w.allY))
-                    .batchSize(Workload.BATCH).shuffle(false).build();
+                    .batchSize(Workload.BATCH).shuffle(false).prefetch(PREFETCH).build();
             LightningModule model = w.model.get();
             thread = new Thread(() -> {
                 try (Trainer trainer = Trainer.builder()

@@ -130,6 +130,35 @@ class LoopFeaturesTest {
         return m.stateDict();
     }
 
+    /**
+     * Gathering batches ahead on a thread changes nothing but timing: the same weights bit for bit,
+     * with a validation loader that also prefetches, and with training stopped mid-epoch, after which
+     * no gathering thread is left running.
+     */
+    @ForEachBackend
+    void prefetchingTrainsTheSameWeightsAndLeavesNoThreadBehind(String backend) throws InterruptedException {
+        java.util.function.IntFunction<Map<String, HostArray>> fit = prefetch -> {
+            Lightning.seedEverything(5);
+            LinearRegressionModule m = new LinearRegressionModule(3, 8, 0.1);
+            DataLoader train = DataLoader.builder(Synthetic.linear(96, 0.1, 3)).batchSize(8).shuffle(true).prefetch(prefetch).build();
+            DataLoader val = DataLoader.builder(Synthetic.linear(32, 0.1, 4)).batchSize(8).prefetch(prefetch).build();
+            try (Trainer t = quiet(backend).maxSteps(17).valCheckInterval(5).build()) { // 12 batches an epoch: stops mid-epoch
+                t.fit(m, train, val);
+                assertThat(t.globalStep()).isEqualTo(17);
+            }
+            return m.stateDict();
+        };
+        Map<String, HostArray> plain = fit.apply(0);
+        Map<String, HostArray> ahead = fit.apply(2);
+        plain.forEach((k, v) -> assertThat(ahead.get(k).toFloatArray()).as(k).containsExactly(v.toFloatArray()));
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("lightning4j-prefetch")) {
+                t.join(5000);
+                assertThat(t.isAlive()).as("a prefetch thread still running after fit").isFalse();
+            }
+        }
+    }
+
     @ForEachBackend
     void accumulatingTwoBatchesEqualsOneBatchOfTwiceTheSize(String backend) {
         Map<String, HostArray> accumulated = plainSgd(backend, 16, 2, 6);

@@ -1,7 +1,6 @@
 package dev.lightning4j.data;
 
 import dev.lightning4j.random.Generator;
-import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 
@@ -16,6 +15,7 @@ public final class DataLoader {
     private final boolean shuffle;
     private final boolean dropLast;
     private final Long seed;
+    private final int prefetch;
     /** This loader's shard under data parallelism: rank {@code shardRank} of {@code shardCount} (1: the whole set). */
     private final int shardRank;
     private final int shardCount;
@@ -26,6 +26,7 @@ public final class DataLoader {
         this.shuffle = b.shuffle;
         this.dropLast = b.dropLast;
         this.seed = b.seed;
+        this.prefetch = b.prefetch;
         this.shardRank = 0;
         this.shardCount = 1;
     }
@@ -36,6 +37,7 @@ public final class DataLoader {
         this.shuffle = base.shuffle;
         this.dropLast = base.dropLast;
         this.seed = base.seed;
+        this.prefetch = base.prefetch;
         this.shardRank = rank;
         this.shardCount = count;
     }
@@ -125,12 +127,25 @@ public final class DataLoader {
         return new Generator(base * 1_000_003L + epoch).permutation(n);
     }
 
-    /** The batches of {@code epoch}, starting at batch {@code fromBatch}. */
-    public Iterator<HostBatch> iterator(int epoch, long defaultSeed, int fromBatch) {
+    /** How many batches are gathered ahead on a background thread (0: none). */
+    public int prefetch() {
+        return prefetch;
+    }
+
+    /**
+     * The batches of {@code epoch}, starting at batch {@code fromBatch}. Close the iterator when done
+     * with it (the loops do), also when stopping before its end.
+     */
+    public BatchIterator iterator(int epoch, long defaultSeed, int fromBatch) {
         int[] order = order(epoch, defaultSeed);
         int batches = numBatches();
-        return new Iterator<>() {
+        BatchIterator inOrder = new BatchIterator() {
             private int next = fromBatch;
+
+            @Override
+            public void close() {
+                next = batches;
+            }
 
             @Override
             public boolean hasNext() {
@@ -150,6 +165,7 @@ public final class DataLoader {
                 return dataset.batch(idx);
             }
         };
+        return prefetch == 0 ? inOrder : new PrefetchingIterator(inOrder, prefetch);
     }
 
     /** Options of a {@link DataLoader}. */
@@ -159,6 +175,7 @@ public final class DataLoader {
         private boolean shuffle;
         private boolean dropLast;
         private Long seed;
+        private int prefetch;
 
         private Builder(Dataset dataset) {
             this.dataset = Objects.requireNonNull(dataset, "dataset");
@@ -188,6 +205,23 @@ public final class DataLoader {
         /** The shuffling seed; by default the Trainer's seed. */
         public Builder seed(long s) {
             this.seed = s;
+            return this;
+        }
+
+        /**
+         * Gather up to {@code batches} batches ahead on a background thread while the engine trains on
+         * the current one, as PyTorch's {@code DataLoader} workers or tf.data's {@code prefetch} do
+         * (default 0: each batch is gathered on the training thread when it is needed). The batches
+         * and their order are the same either way. The data set's {@code batch} is then called from
+         * that thread, one call at a time; a {@link Dataset} that must only be read from the training
+         * thread keeps 0. {@link TensorDataset} is safe to read from any thread.
+         */
+        public Builder prefetch(int batches) {
+            if (batches < 0) {
+                throw new IllegalArgumentException("DataLoader prefetch must be 0 (off) or a positive number of batches, got "
+                        + batches);
+            }
+            this.prefetch = batches;
             return this;
         }
 

@@ -3,11 +3,11 @@ package dev.lightning4j.loops;
 import dev.lightning4j.backend.CompiledStep;
 import dev.lightning4j.core.LightningModule;
 import dev.lightning4j.core.RunningStage;
+import dev.lightning4j.data.BatchIterator;
 import dev.lightning4j.data.DataLoader;
 import dev.lightning4j.data.HostBatch;
 import dev.lightning4j.tensor.HostArray;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -83,22 +83,23 @@ public final class EvaluationLoop implements AutoCloseable {
         Hooks h = ctx.hooks();
         boolean validating = stage == RunningStage.VALIDATING;
         withEvalMode(() -> {
-            Iterator<HostBatch> it = loader.iterator(0, ctx.dataSeed(), 0);
-            for (int i = 0; i < maxBatches && it.hasNext(); i++) {
-                HostBatch batch = it.next();
-                int idx = i;
-                if (validating) {
-                    h.start(c -> c.onValidationBatchStart(h.trainer(), model, batch, idx), m -> m.onValidationBatchStart(batch, idx));
-                }
-                step.batchIdx = i;
-                Map<String, HostArray> out = SyncDist.reduce(ctx.strategy(), compiled.run(batch.fields()), step.logged());
-                Map<String, Double> stepValues = metrics.addStep(out, step.logged(), batch.size());
-                if (record) {
-                    ctx.state().record(stepValues, metrics::isProgBar);
-                }
-                if (validating) {
-                    h.end(c -> c.onValidationBatchEnd(h.trainer(), model, stepValues, batch, idx),
-                            m -> m.onValidationBatchEnd(stepValues, batch, idx));
+            try (BatchIterator it = loader.iterator(0, ctx.dataSeed(), 0)) {
+                for (int i = 0; i < maxBatches && it.hasNext(); i++) {
+                    HostBatch batch = it.next();
+                    int idx = i;
+                    if (validating) {
+                        h.start(c -> c.onValidationBatchStart(h.trainer(), model, batch, idx), m -> m.onValidationBatchStart(batch, idx));
+                    }
+                    step.batchIdx = i;
+                    Map<String, HostArray> out = SyncDist.reduce(ctx.strategy(), compiled.run(batch.fields()), step.logged());
+                    Map<String, Double> stepValues = metrics.addStep(out, step.logged(), batch.size());
+                    if (record) {
+                        ctx.state().record(stepValues, metrics::isProgBar);
+                    }
+                    if (validating) {
+                        h.end(c -> c.onValidationBatchEnd(h.trainer(), model, stepValues, batch, idx),
+                                m -> m.onValidationBatchEnd(stepValues, batch, idx));
+                    }
                 }
             }
         });
@@ -125,10 +126,11 @@ public final class EvaluationLoop implements AutoCloseable {
         List<HostArray> predictions = new ArrayList<>();
         h.start(c -> c.onPredictStart(h.trainer(), model), m -> m.onPredictStart());
         withEvalMode(() -> {
-            Iterator<HostBatch> it = loader.iterator(0, ctx.dataSeed(), 0);
-            for (int i = 0; i < maxBatches && it.hasNext(); i++) {
-                step.batchIdx = i;
-                predictions.add(compiled.run(it.next().fields()).get(StepOutputs.PREDICTION));
+            try (BatchIterator it = loader.iterator(0, ctx.dataSeed(), 0)) {
+                for (int i = 0; i < maxBatches && it.hasNext(); i++) {
+                    step.batchIdx = i;
+                    predictions.add(compiled.run(it.next().fields()).get(StepOutputs.PREDICTION));
+                }
             }
         });
         h.end(c -> c.onPredictEnd(h.trainer(), model), m -> m.onPredictEnd());

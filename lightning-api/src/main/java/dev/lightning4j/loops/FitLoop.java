@@ -6,6 +6,7 @@ import dev.lightning4j.core.LightningModule;
 import dev.lightning4j.core.ModelHooks;
 import dev.lightning4j.core.Optimization;
 import dev.lightning4j.core.RunningStage;
+import dev.lightning4j.data.BatchIterator;
 import dev.lightning4j.data.DataLoader;
 import dev.lightning4j.data.HostBatch;
 import dev.lightning4j.optim.LRScheduler;
@@ -13,7 +14,6 @@ import dev.lightning4j.tensor.HostArray;
 import dev.lightning4j.trainer.BatchLimit;
 import dev.lightning4j.trainer.TrainerConfig;
 import dev.lightning4j.trainer.TrainerState;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -138,15 +138,16 @@ public final class FitLoop implements AutoCloseable {
         boolean valDue = validation != null && (epoch + 1) % config.checkValEveryNEpoch() == 0;
         int valEvery = valDue ? Math.max(1, config.valCheckInterval().count() > 0
                 ? config.valCheckInterval().count() : (int) Math.floor(trainBatches * config.valCheckInterval().fraction())) : 0;
-        Iterator<HostBatch> it = train.iterator(epoch, ctx.dataSeed(), first);
-        for (int i = first; i < trainBatches && it.hasNext(); i++) {
-            HostBatch batch = it.next();
-            runBatch(batch, i, metrics);
-            if (valDue && (i + 1) % valEvery == 0) {
-                validate();
-            }
-            if (stepLimitReached() || timeLimitReached() || stopRequested()) {
-                break;
+        try (BatchIterator it = train.iterator(epoch, ctx.dataSeed(), first)) {
+            for (int i = first; i < trainBatches && it.hasNext(); i++) {
+                HostBatch batch = it.next();
+                runBatch(batch, i, metrics);
+                if (valDue && (i + 1) % valEvery == 0) {
+                    validate();
+                }
+                if (stepLimitReached() || timeLimitReached() || stopRequested()) {
+                    break;
+                }
             }
         }
         Map<String, Double> epochValues = metrics.epochValues();

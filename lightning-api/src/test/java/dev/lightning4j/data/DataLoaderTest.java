@@ -55,6 +55,61 @@ class DataLoaderTest {
     }
 
     @Test
+    void prefetchingYieldsTheSameBatchesInTheSameOrder() {
+        DataLoader plain = DataLoader.builder(rows(50)).batchSize(8).shuffle(true).seed(3).build();
+        DataLoader ahead = DataLoader.builder(rows(50)).batchSize(8).shuffle(true).seed(3).prefetch(2).build();
+        for (int epoch = 0; epoch < 3; epoch++) {
+            List<long[]> a = epoch(plain, epoch);
+            List<long[]> b = epoch(ahead, epoch);
+            assertThat(b).hasSameSizeAs(a);
+            for (int i = 0; i < a.size(); i++) {
+                assertThat(b.get(i)).containsExactly(a.get(i));
+            }
+        }
+        try (BatchIterator it = ahead.iterator(1, 99, 5)) {
+            assertThat(it.next().fields().get("input").toFloatArray())
+                    .containsExactly(plain.iterator(1, 99, 5).next().fields().get("input").toFloatArray());
+        }
+    }
+
+    @Test
+    void aFailureWhileGatheringAheadReachesTheConsumerAtThatBatch() {
+        TensorDataset rows = rows(12);
+        Dataset failing = new Dataset() {
+            @Override
+            public int size() {
+                return rows.size();
+            }
+
+            @Override
+            public HostBatch batch(int[] indices) {
+                if (indices[0] >= 8) {
+                    throw new IllegalStateException("row " + indices[0] + " is unreadable");
+                }
+                return rows.batch(indices);
+            }
+        };
+        try (BatchIterator it = DataLoader.builder(failing).batchSize(4).prefetch(1).build().iterator(0, 0, 0)) {
+            assertThat(it.next().size()).isEqualTo(4);
+            assertThat(it.next().size()).isEqualTo(4);
+            assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class).hasMessage("row 8 is unreadable");
+        }
+    }
+
+    @Test
+    void closingStopsTheGatheringThread() throws InterruptedException {
+        PrefetchingIterator it = (PrefetchingIterator) DataLoader.builder(rows(1000)).batchSize(2).prefetch(1).build()
+                .iterator(0, 0, 0);
+        it.next();
+        it.close();
+        it.worker().join(5000);
+        assertThat(it.worker().isAlive()).isFalse();
+        assertThatThrownBy(it::next).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> DataLoader.builder(rows(4)).prefetch(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("prefetch");
+    }
+
+    @Test
     void dropLastDropsTheIncompleteBatch() {
         DataLoader loader = DataLoader.builder(rows(10)).batchSize(4).dropLast(true).build();
         assertThat(loader.numBatches()).isEqualTo(2);
