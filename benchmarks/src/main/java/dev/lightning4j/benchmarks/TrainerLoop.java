@@ -168,7 +168,8 @@ final class TrainerLoop implements StepLoop {
 
         private void rethrow() {
             if (failure != null) {
-                throw new IllegalStateException("the Trainer on " + backend + " failed", failure);
+                throw new IllegalStateException("the Trainer on " + backend + ", or a block run on its thread, failed: "
+                        + failure, failure);
             }
         }
 
