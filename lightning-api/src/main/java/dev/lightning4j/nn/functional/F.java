@@ -557,30 +557,30 @@ public final class F {
     }
 
     /**
-     * The negative log-likelihood of class-index targets, from log-probabilities, or with {@code logits}
-     * from logits through {@link Tensor#softmaxCrossEntropy} (then {@code labelSmoothing} must be 0 and
-     * the input of rank 1 or 2).
+     * The negative log-likelihood of class-index targets from {@code scores}: log-probabilities, or with
+     * {@code logits} logits, whose per-element loss comes from {@link Tensor#softmaxCrossEntropy} (then
+     * {@code labelSmoothing} must be 0 and the input of rank 1 or 2).
      */
-    private static Tensor negativeLogLikelihood(String op, Tensor logp, boolean logits, Tensor target, Tensor weight,
+    private static Tensor negativeLogLikelihood(String op, Tensor scores, boolean logits, Tensor target, Tensor weight,
                                                 double labelSmoothing, long ignoreIndex, Reduction reduction) {
         if (target.dtype() != DType.INT64 && target.dtype() != DType.INT32) {
             throw new IllegalArgumentException(op + ": target must hold integer class indices (INT64 or INT32), got "
-                    + target.dtype() + " with shape " + target.shape() + " for input " + logp.shape()
+                    + target.dtype() + " with shape " + target.shape() + " for input " + scores.shape()
                     + (target.dtype().isFloating() ? "; cast class labels with .to(DType.INT64)" : ""));
         }
-        boolean unbatched = logp.rank() == 1;
+        boolean unbatched = scores.rank() == 1;
         if (unbatched) {
             if (target.rank() != 0) {
-                throw new IllegalArgumentException(op + ": for an unbatched input of shape " + logp.shape()
+                throw new IllegalArgumentException(op + ": for an unbatched input of shape " + scores.shape()
                         + " the target must be a scalar class index, got shape " + target.shape());
             }
-            logp = logp.unsqueeze(0);
+            scores = scores.unsqueeze(0);
             target = target.unsqueeze(0);
         }
-        checkClassTargetShape(op, logp, target);
-        DType dtype = logp.dtype();
+        checkClassTargetShape(op, scores, target);
+        DType dtype = scores.dtype();
         // [N, d..., C]: classes last, so that one gather picks each target's log-probability.
-        Tensor classesLast = logp.rank() > 2 ? moveDimToLast(logp, 1) : logp;
+        Tensor classesLast = scores.rank() > 2 ? moveDimToLast(scores, 1) : scores;
         Tensor counted = target.ne((double) ignoreIndex);
         Tensor safeTarget = Tensor.where(counted, target, target.zerosLike());
         // -log p[target] per element (at a safe class where the target is ignored, masked below).
@@ -593,7 +593,7 @@ public final class F {
             targetWeight = counted.to(dtype);
             nll = Tensor.where(counted, perElement, zeros);
         } else {
-            long classes = requireKnownClasses(op, logp);
+            long classes = requireKnownClasses(op, scores);
             Tensor w = weight.to(dtype);
             targetWeight = Tensor.where(counted, safeTarget.oneHot(Math.toIntExact(classes), dtype).mul(w).sum(-1, false), zeros);
             nll = Tensor.where(counted, perElement.mul(targetWeight), zeros);
@@ -603,7 +603,7 @@ public final class F {
         double eps = labelSmoothing;
         long classes = 0;
         if (eps > 0) {
-            classes = requireKnownClasses(op, logp);
+            classes = requireKnownClasses(op, scores);
             Tensor perClass = weight == null ? classesLast : classesLast.mul(weight.to(dtype));
             smooth = Tensor.where(counted, perClass.sum(-1, false).neg(), zeros);
         }
