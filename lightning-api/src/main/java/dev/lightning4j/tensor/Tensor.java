@@ -527,11 +527,11 @@ public final class Tensor implements AutoCloseable {
             throw new IllegalArgumentException(op + ": logits " + shape() + " and target " + target.shape()
                     + " must have the same number of rows");
         }
-        NativeTensor index = target.to(DType.INT64).impl;
-        if (k() instanceof FusedLossKernels fused && fused.fusesSoftmaxCrossEntropy(impl, index)) {
-            return w(fused.softmaxCrossEntropy(impl, index));
+        Tensor index = target.to(DType.INT64); // once, for the fused kernel or the gather below
+        if (k() instanceof FusedLossKernels fused && fused.fusesSoftmaxCrossEntropy(impl, index.impl)) {
+            return w(fused.softmaxCrossEntropy(impl, index.impl));
         }
-        return logSoftmax(1).takeAlongLastDim(target).neg();
+        return logSoftmax(1).takeAlongLastDim(index).neg();
     }
 
     /**
