@@ -9,6 +9,11 @@ final class Rows {
     private Rows() {
     }
 
+    /**
+     * The {@code rows} of {@code array}, in that order, as a new array. Consecutive rows (every
+     * unshuffled batch of an in-memory data set) are one {@code Arrays.copyOfRange}, which the JIT
+     * does without zeroing the new array first; others are copied row by row.
+     */
     static HostArray gather(HostArray array, int[] rows) {
         Shape s = array.shape();
         int total = Math.toIntExact(s.get(0));
@@ -19,66 +24,53 @@ final class Rows {
                 throw new IndexOutOfBoundsException("row " + r + " is outside [0, " + total + ")");
             }
         }
-        if (consecutive(rows)) {
-            return slice(array, rows.length == 0 ? 0 : rows[0] * width, rows.length * width, out);
-        }
-        Object src;
-        Object dst;
+        Copy copy = new Copy(rows, width);
         if (array instanceof HostArray.F32 a) {
-            src = a.data();
-            dst = new float[rows.length * width];
+            return new HostArray.F32(copy.consecutive ? Arrays.copyOfRange(a.data(), copy.from, copy.to)
+                    : copy.rows(a.data(), new float[copy.length]), out);
         } else if (array instanceof HostArray.F64 a) {
-            src = a.data();
-            dst = new double[rows.length * width];
+            return new HostArray.F64(copy.consecutive ? Arrays.copyOfRange(a.data(), copy.from, copy.to)
+                    : copy.rows(a.data(), new double[copy.length]), out);
         } else if (array instanceof HostArray.I32 a) {
-            src = a.data();
-            dst = new int[rows.length * width];
+            return new HostArray.I32(copy.consecutive ? Arrays.copyOfRange(a.data(), copy.from, copy.to)
+                    : copy.rows(a.data(), new int[copy.length]), out);
         } else if (array instanceof HostArray.I64 a) {
-            src = a.data();
-            dst = new long[rows.length * width];
-        } else {
-            src = ((HostArray.Bool) array).data();
-            dst = new boolean[rows.length * width];
+            return new HostArray.I64(copy.consecutive ? Arrays.copyOfRange(a.data(), copy.from, copy.to)
+                    : copy.rows(a.data(), new long[copy.length]), out);
         }
-        for (int i = 0; i < rows.length; i++) {
-            System.arraycopy(src, rows[i] * width, dst, i * width, width);
-        }
-        if (dst instanceof float[] d) {
-            return new HostArray.F32(d, out);
-        } else if (dst instanceof double[] d) {
-            return new HostArray.F64(d, out);
-        } else if (dst instanceof int[] d) {
-            return new HostArray.I32(d, out);
-        } else if (dst instanceof long[] d) {
-            return new HostArray.I64(d, out);
-        }
-        return new HostArray.Bool((boolean[]) dst, out);
+        boolean[] data = ((HostArray.Bool) array).data();
+        return new HostArray.Bool(copy.consecutive ? Arrays.copyOfRange(data, copy.from, copy.to)
+                : copy.rows(data, new boolean[copy.length]), out);
     }
 
-    private static boolean consecutive(int[] rows) {
-        for (int i = 1; i < rows.length; i++) {
-            if (rows[i] != rows[0] + i) {
-                return false;
+    /** Where the rows lie in the flat source: one range when they are consecutive. */
+    private static final class Copy {
+        final int[] rows;
+        final int width;
+        final boolean consecutive;
+        final int from;
+        final int to;
+        final int length;
+
+        Copy(int[] rows, int width) {
+            this.rows = rows;
+            this.width = width;
+            boolean c = true;
+            for (int i = 1; i < rows.length && c; i++) {
+                c = rows[i] == rows[0] + i;
             }
+            consecutive = c;
+            length = rows.length * width;
+            from = rows.length == 0 ? 0 : rows[0] * width;
+            to = from + length;
         }
-        return true;
-    }
 
-    /**
-     * Elements {@code [from, from + length)} as a new array: one bulk copy that the JIT also spares
-     * from zeroing first (unshuffled batches of an in-memory data set are such ranges).
-     */
-    private static HostArray slice(HostArray array, int from, int length, Shape out) {
-        int to = from + length;
-        if (array instanceof HostArray.F32 a) {
-            return new HostArray.F32(Arrays.copyOfRange(a.data(), from, to), out);
-        } else if (array instanceof HostArray.F64 a) {
-            return new HostArray.F64(Arrays.copyOfRange(a.data(), from, to), out);
-        } else if (array instanceof HostArray.I32 a) {
-            return new HostArray.I32(Arrays.copyOfRange(a.data(), from, to), out);
-        } else if (array instanceof HostArray.I64 a) {
-            return new HostArray.I64(Arrays.copyOfRange(a.data(), from, to), out);
+        /** Copies each row of {@code src} into its place in {@code dst} (arrays of one primitive type). */
+        <T> T rows(Object src, T dst) {
+            for (int i = 0; i < rows.length; i++) {
+                System.arraycopy(src, rows[i] * width, dst, i * width, width);
+            }
+            return dst;
         }
-        return new HostArray.Bool(Arrays.copyOfRange(((HostArray.Bool) array).data(), from, to), out);
     }
 }
