@@ -28,20 +28,16 @@ import org.slf4j.LoggerFactory;
  * {@code csv} module, and every file is replaced atomically (see {@link AtomicFiles}), so a reader
  * never sees a half-written file. Thread-safe.
  */
-public final class CSVLogger implements Logger {
+public final class CSVLogger extends RunLogger {
     /** The metrics file name. */
     public static final String METRICS_FILE = "metrics.csv";
     /** The hyper-parameters file name. */
     public static final String HPARAMS_FILE = "hparams.yaml";
-    /** Joins the prefix to metric names, as Lightning's {@code LOGGER_JOIN_CHAR}. */
-    public static final String JOIN_CHAR = "-";
 
     private static final String STEP = "step";
     private static final String EPOCH = "epoch";
     private static final String EOL = "\r\n";
 
-    private final RunDirectory run;
-    private final String prefix;
     private final int flushLogsEveryNSteps;
     private final List<Map<String, Object>> pending = new ArrayList<>();
     private final List<String> keys = new ArrayList<>();
@@ -61,8 +57,7 @@ public final class CSVLogger implements Logger {
     }
 
     private CSVLogger(Builder b) {
-        this.run = b.resolveRun();
-        this.prefix = b.prefix();
+        super(b);
         this.flushLogsEveryNSteps = b.flushLogsEveryNSteps;
         warnIfNotEmpty(run.logDir());
     }
@@ -70,26 +65,6 @@ public final class CSVLogger implements Logger {
     /** Starts a configuration: root {@code .}, name {@code lightning_logs}, next free version. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String name() {
-        return run.name();
-    }
-
-    @Override
-    public String version() {
-        return run.version();
-    }
-
-    /** The root directory (Lightning's {@code save_dir}). */
-    public Path rootDir() {
-        return run.rootDir();
-    }
-
-    @Override
-    public Path logDir() {
-        return run.logDir();
     }
 
     /** The metrics file, {@code <logDir>/metrics.csv}. */
@@ -123,7 +98,7 @@ public final class CSVLogger implements Logger {
                 throw new NullPointerException("A metric name is null in " + metrics.keySet());
             }
             if (e.getValue() != null) {
-                row.put(prefix.isEmpty() ? e.getKey() : prefix + JOIN_CHAR + e.getKey(), e.getValue());
+                row.put(prefixed(e.getKey()), e.getValue());
             }
         }
         row.put(STEP, step);

@@ -27,16 +27,12 @@ import java.util.Optional;
  * so that TensorBoard's HParams tab lists the run; turn that off with
  * {@link Builder#defaultHpMetric(boolean)}. Thread-safe.
  */
-public final class TensorBoardLogger implements Logger {
+public final class TensorBoardLogger extends RunLogger {
     /** The hyper-parameters file name. */
     public static final String HPARAMS_FILE = "hparams.yaml";
     /** The metric Lightning logs with the hyper-parameters. */
     public static final String HP_METRIC = "hp_metric";
-    /** Joins the prefix to metric names, as Lightning's {@code LOGGER_JOIN_CHAR}. */
-    public static final String JOIN_CHAR = "-";
 
-    private final RunDirectory run;
-    private final String prefix;
     private final boolean defaultHpMetric;
     private final Map<String, Object> hparams = new LinkedHashMap<>();
     private EventFileWriter writer;
@@ -54,34 +50,13 @@ public final class TensorBoardLogger implements Logger {
     }
 
     private TensorBoardLogger(Builder b) {
-        this.run = b.resolveRun();
-        this.prefix = b.prefix();
+        super(b);
         this.defaultHpMetric = b.defaultHpMetric;
     }
 
     /** Starts a configuration: root {@code .}, name {@code lightning_logs}, next free version. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    @Override
-    public String name() {
-        return run.name();
-    }
-
-    @Override
-    public String version() {
-        return run.version();
-    }
-
-    /** The root directory (Lightning's {@code save_dir}). */
-    public Path rootDir() {
-        return run.rootDir();
-    }
-
-    @Override
-    public Path logDir() {
-        return run.logDir();
     }
 
     /** The event file, once the first record has been logged. */
@@ -125,7 +100,7 @@ public final class TensorBoardLogger implements Logger {
         EventFileWriter w = writer(now);
         List<String> tags = new ArrayList<>();
         for (String key : hpMetrics.keySet()) {
-            tags.add(prefix.isEmpty() ? key : prefix + JOIN_CHAR + key);
+            tags.add(prefixed(key));
         }
         w.write(TfEvents.experiment(now, flat, tags));
         w.write(TfEvents.sessionStartInfo(now, flat));
@@ -145,7 +120,7 @@ public final class TensorBoardLogger implements Logger {
                 throw new NullPointerException("A metric name is null in " + metrics.keySet());
             }
             if (e.getValue() != null) {
-                String tag = prefix.isEmpty() ? e.getKey() : prefix + JOIN_CHAR + e.getKey();
+                String tag = prefixed(e.getKey());
                 writer(now).write(TfEvents.scalar(now, step, tag, e.getValue().floatValue()));
             }
         }
