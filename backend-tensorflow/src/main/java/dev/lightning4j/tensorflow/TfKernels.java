@@ -310,13 +310,28 @@ final class TfKernels implements Kernels, FusedOptimizerKernels, FusedLossKernel
         }
     }
 
+    /**
+     * The most output features for which {@link #linear} permutes the weight rather than the input
+     * after a flattened conv: the weight is then no larger than the activations of a batch of 64.
+     */
+    private static final long PERMUTE_WEIGHT_MAX_ROWS = 64;
+
     @Override
     public NativeTensor linear(NativeTensor x, NativeTensor weight, NativeTensor bias) {
         try (Call c = new Call()) {
             Output<?> in = c.in(x);
             Output<?> w = c.in(weight);
             Output<?> y;
-            if (x.shape().rank() == 2) {
+            Trace.NhwcFlat flat = c.env instanceof Trace t && x.shape().rank() == 2 ? t.nhwcFlat(in) : null;
+            long outFeatures = weight.shape().get(0);
+            if (flat != null && outFeatures > 0 && outFeatures <= PERMUTE_WEIGHT_MAX_ROWS) {
+                // x is a flattened NCHW view of an NHWC conv or pool result: multiply the NHWC rows by the
+                // weight with its columns permuted from (C, H, W) to (H, W, C) order instead, which moves
+                // O*C*H*W values (and as many in backward) where transposing the activations moves N*C*H*W.
+                Output<?> w4 = c.op("Reshape", w, c.i64(outFeatures, flat.channels(), flat.height(), flat.width()));
+                Output<?> wPermuted = c.op("Reshape", c.op("Transpose", w4, c.i32(0, 2, 3, 1)), c.i64(outFeatures, -1));
+                y = c.op("MatMul", b -> b.addInput(flat.rows()).addInput(wPermuted).setAttr("transpose_b", true));
+            } else if (x.shape().rank() == 2) {
                 // MatMul reads the weight transposed in place: no Transpose op, and its gradient is two MatMuls.
                 y = c.op("MatMul", b -> b.addInput(in).addInput(w).setAttr("transpose_b", true));
             } else {
@@ -367,7 +382,18 @@ final class TfKernels implements Kernels, FusedOptimizerKernels, FusedLossKernel
     @Override
     public NativeTensor reshape(NativeTensor x, long[] shape) {
         try (Call c = new Call()) {
-            return c.done(c.op("Reshape", c.in(x), c.i64(shape)));
+            Output<?> in = c.in(x);
+            Output<?> out = c.op("Reshape", in, c.i64(shape));
+            if (c.env instanceof Trace trace && x.shape().rank() == 4 && shape.length == 2 && shape[0] == x.shape().get(0)) {
+                // Flattening the NCHW view of a conv or pool result: also flatten its NHWC source, for a
+                // following linear layer (see linear); unused, it is pruned from the run.
+                Output<?> nhwc = trace.nhwcSource(in);
+                long[] d = x.shape().dims();
+                if (nhwc != null && d[1] > 0 && d[2] > 0 && d[3] > 0 && shape[1] == d[1] * d[2] * d[3]) {
+                    trace.recordNhwcFlat(out, new Trace.NhwcFlat(c.op("Reshape", nhwc, c.i64(-1, shape[1])), d[1], d[2], d[3]));
+                }
+            }
+            return c.done(out);
         } catch (RuntimeException e) {
             throw fail("reshape to " + Arrays.toString(shape), e, x);
         }

@@ -41,7 +41,15 @@ final class Trace extends Env {
     private final List<ScalarFeed> scalars = new ArrayList<>();
     private final Set<String> scalarKeys = new HashSet<>();
     private final Map<Output<?>, Output<?>> nhwcSources = new HashMap<>();
+    private final Map<Output<?>, NhwcFlat> nhwcFlats = new HashMap<>();
     private int gradientCount;
+
+    /**
+     * {@code rows} is an NHWC tensor {@code [N, H, W, C]} reshaped to {@code [N, H*W*C]}: the values of
+     * a flattened NCHW tensor with its columns in (H, W, C) order instead of (C, H, W).
+     */
+    record NhwcFlat(Output<?> rows, long channels, long height, long width) {
+    }
 
     Trace(Graph graph, String stepName, Scope scope) {
         this.graph = graph;
@@ -164,6 +172,20 @@ final class Trace extends Env {
     /** The NHWC tensor {@code nchw} was transposed from in this trace, or null. */
     Output<?> nhwcSource(Output<?> nchw) {
         return nhwcSources.get(nchw);
+    }
+
+    /**
+     * Records that {@code flat} ({@code [N, C*H*W]}, flattened from the NCHW view of an NHWC tensor)
+     * holds the values of {@code view.rows()} with its columns permuted, so that a following linear
+     * layer can permute its (smaller) weight instead of the activations.
+     */
+    void recordNhwcFlat(Output<?> flat, NhwcFlat view) {
+        nhwcFlats.put(flat, view);
+    }
+
+    /** The NHWC-ordered rows that {@code flat} was flattened from in this trace, or null. */
+    NhwcFlat nhwcFlat(Output<?> flat) {
+        return nhwcFlats.get(flat);
     }
 
     ScalarFeed scalar(String key, DType dtype, DoubleSupplier value) {

@@ -94,6 +94,45 @@ class TensorFlowTracingTest {
         }
     }
 
+    /**
+     * Flatten after a pool, then a narrow linear layer: the MatMul reads the pool's NHWC output
+     * reshaped (no Transpose of the activations) and the weight with its columns permuted; a wide
+     * layer (more than 64 outputs) reads the transposed activations. Values are checked across
+     * engines by ConvRecurrentLayersOnEnginesTest.
+     */
+    @Test
+    void narrowLinearAfterFlattenPermutesTheWeightNotTheActivations() {
+        int[] one = {1, 1};
+        try (Variable w1 = variable("fw1", new float[3 * 1 * 3 * 3], 3, 1, 3, 3);
+             Variable narrow = variable("narrow", new float[4 * 27], 4, 27);
+             Variable wide = variable("wide", new float[65 * 27], 65, 27)) {
+            AtomicReference<Output<?>> narrowOut = new AtomicReference<>();
+            AtomicReference<Output<?>> wideOut = new AtomicReference<>();
+            try (CompiledStep step = backend.compile("flat", Device.cpu(), (ctx, in) -> {
+                Tensor flat = in.get("x").conv(read(w1), null, one, one, one, 1)
+                        .maxPool(new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}).flatten(1);
+                Tensor a = flat.linear(read(narrow), null);
+                Tensor b = flat.linear(read(wide), null);
+                narrowOut.set(backend.tf(a.nativeTensor()).output());
+                wideOut.set(backend.tf(b.nativeTensor()).output());
+                return Map.of("a", a, "b", b);
+            })) {
+                Map<String, HostArray> out = step.run(Map.of("x", HostArray.of(new float[2 * 6 * 6], 2, 1, 6, 6)));
+                assertThat(out.get("a").shape()).isEqualTo(Shape.of(2, 4));
+                assertThat(out.get("b").shape()).isEqualTo(Shape.of(2, 65));
+            }
+            GraphOperation matMul = (GraphOperation) narrowOut.get().op();
+            assertThat(matMul.type()).isEqualTo("MatMul");
+            GraphOperation rows = (GraphOperation) matMul.input(0).op();
+            assertThat(rows.type()).isEqualTo("Reshape");
+            assertThat(inputType(rows.output(0), 0)).as("the narrow layer's rows come from").isEqualTo("MaxPool");
+            assertThat(inputType(matMul.output(0), 1)).as("the narrow layer's weight").isEqualTo("Reshape");
+            GraphOperation wideRows = (GraphOperation) ((GraphOperation) wideOut.get().op()).input(0).op();
+            assertThat(wideRows.type()).isEqualTo("Reshape");
+            assertThat(inputType(wideRows.output(0), 0)).as("the wide layer's rows come from").isEqualTo("Transpose");
+        }
+    }
+
     @Test
     void adamRunsAsOneFusedResourceApplyAdamPerParameter() {
         class Model extends dev.lightning4j.nn.Module {

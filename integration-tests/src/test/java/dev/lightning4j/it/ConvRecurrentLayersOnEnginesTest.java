@@ -95,6 +95,48 @@ class ConvRecurrentLayersOnEnginesTest {
         }
     }
 
+    /**
+     * Loss and gradients of conv, pool, flatten and linear in one traced training step, with a
+     * classifier head narrow enough that TensorFlow permutes the linear weight's columns instead of
+     * transposing the activations (out features {@code <=} 64), and with a wide one that takes the
+     * transpose; PyTorch (eager, no layout changes) is the reference. Tolerance 1e-5 relative: sums of
+     * up to 27 float32 products per output, in a different order on each engine.
+     */
+    @ParameterizedTest(name = "conv, flatten and a linear layer of {0} outputs: the same gradients on both engines")
+    @ValueSource(ints = {4, 70})
+    void convFlattenLinearGradientsMatchAcrossEngines(int outFeatures) {
+        Map<String, Map<String, HostArray>> results = new java.util.HashMap<>();
+        for (String backendName : new String[] {"pytorch", "tensorflow"}) {
+            Generator g = new Generator(11);
+            Sequential cnn = new Sequential(
+                    new Conv2d(2, 3, new int[] {3}, new int[] {1}, new int[] {1}, new int[] {1}, 1, true, g), new ReLU(),
+                    new MaxPool2d(2), new Flatten(), new Linear(3 * 3 * 3, outFeatures, true, g));
+            HostArray x = HostArray.of(wave(2 * 2 * 6 * 6, 0.3), 2, 2, 6, 6);
+            try (Backend backend = Backends.create(backendName)) {
+                cnn.to(backend, Device.cpu());
+                var params = cnn.namedParameters();
+                results.put(backendName, Steps.runOnce(backend, Map.of("x", x), (ctx, in) -> {
+                    var grads = ctx.valueAndGrad(() -> cnn.forward(in.get("x")).square().mean(),
+                            params.values().stream().map(dev.lightning4j.nn.Parameter::variable).toList());
+                    Map<String, Tensor> out = new java.util.HashMap<>();
+                    out.put("loss", grads.value());
+                    int i = 0;
+                    for (String name : params.keySet()) {
+                        out.put("grad " + name, grads.grads().get(i++));
+                    }
+                    return out;
+                }));
+                cnn.toHost();
+            }
+        }
+        Map<String, HostArray> expected = results.get("pytorch");
+        assertThat(results.get("tensorflow").keySet()).isEqualTo(expected.keySet()).hasSize(5);
+        expected.forEach((name, value) -> {
+            assertThat(value.toDoubleArray()).as(name).isNotEqualTo(new double[value.size()]); // gradients reach every parameter
+            assertClose(results.get("tensorflow").get(name), value, 1e-5);
+        });
+    }
+
     @ParameterizedTest(name = "embedding and recurrent layers with a dynamic batch on {0}")
     @ValueSource(strings = {"pytorch", "tensorflow"})
     void recurrentWithDynamicBatch(String backendName) {
