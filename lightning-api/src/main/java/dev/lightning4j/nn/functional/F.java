@@ -582,10 +582,12 @@ public final class F {
         // [N, d..., C]: classes last, so that one gather picks each target's log-probability.
         Tensor classesLast = scores.rank() > 2 ? moveDimToLast(scores, 1) : scores;
         Tensor counted = target.ne((double) ignoreIndex);
-        Tensor safeTarget = Tensor.where(counted, target, target.zerosLike());
+        // Zeros as broadcast scalars, not zerosLike: on a traced engine with a dynamic batch a zerosLike
+        // is two more ops per use (the shape, then a fill), run on every step.
+        Tensor safeTarget = Tensor.where(counted, target, target.newScalar(0, target.dtype()));
         // -log p[target] per element (at a safe class where the target is ignored, masked below).
         Tensor perElement = logits ? classesLast.softmaxCrossEntropy(safeTarget) : classesLast.takeAlongLastDim(safeTarget).neg();
-        Tensor zeros = perElement.zerosLike();
+        Tensor zeros = perElement.newScalar(0, dtype);
 
         Tensor targetWeight;
         Tensor nll;
