@@ -22,6 +22,8 @@ public final class TfStepStats {
     /** With -Dbench.tfStepStatsDetail=TYPE, each node of that op type is listed too. */
     private static final String DETAIL = System.getProperty("bench.tfStepStatsDetail");
     private static final Map<String, Long> perNode = new TreeMap<>();
+    /** With -Dbench.tfTimeline=true, the last run's nodes are listed by start time. */
+    private static final boolean TIMELINE = Boolean.getBoolean("bench.tfTimeline");
 
     private TfStepStats() {
     }
@@ -75,6 +77,17 @@ public final class TfStepStats {
                 }
             }
             wall[run++] = last - first;
+            if (TIMELINE && run == runs) {
+                List<NodeExecStats> all = new java.util.ArrayList<>();
+                stats.getDevStatsList().forEach(d -> all.addAll(d.getNodeStatsList()));
+                all.sort(java.util.Comparator.comparingLong(NodeExecStats::getAllStartMicros));
+                StringBuilder tl = new StringBuilder("timeline of the last run (start us, duration us, thread, node):\n");
+                for (NodeExecStats n : all) {
+                    tl.append(String.format(Locale.ROOT, "  %6d %6d %3d %s%n", n.getAllStartMicros() - first, n.getAllEndRelMicros(),
+                            n.getThreadId(), typeOf.get(n.getNodeName()) + " " + n.getNodeName()));
+                }
+                System.out.print(tl);
+            }
         }
         java.util.Arrays.sort(wall);
         long total = byType.values().stream().mapToLong(a -> a[0]).sum();
