@@ -9,6 +9,7 @@ import dev.lightning4j.tensor.HostArray;
 import dev.lightning4j.tensor.Tensor;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -50,14 +51,23 @@ final class PtCompiledStep implements CompiledStep {
                 throw new IllegalStateException("step '" + name + "' returned null; return a (possibly empty) map");
             }
             Map<String, HostArray> host = new LinkedHashMap<>(Math.max(4, out.size() * 2));
+            // A tensor returned under two names (a logged loss is often the loss) leaves the engine once;
+            // each name still gets an array of its own.
+            Map<NativeTensor, HostArray> copied = new IdentityHashMap<>(4);
             for (Map.Entry<String, Tensor> e : out.entrySet()) {
                 Tensor t = e.getValue();
                 if (t == null || t.backend() != backend) {
                     throw new IllegalStateException("step '" + name + "': output '" + e.getKey()
                             + "' is " + (t == null ? "null" : "a tensor of backend " + t.backend().name()));
                 }
-                NativeTensor nt = t.nativeTensor();
-                host.put(e.getKey(), backend.toHost(nt));
+                HostArray earlier = copied.get(t.nativeTensor());
+                if (earlier == null) {
+                    HostArray h = backend.toHost(t.nativeTensor());
+                    copied.put(t.nativeTensor(), h);
+                    host.put(e.getKey(), h);
+                } else {
+                    host.put(e.getKey(), earlier.copy());
+                }
             }
             return host;
         } finally {

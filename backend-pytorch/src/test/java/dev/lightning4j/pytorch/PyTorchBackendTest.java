@@ -200,6 +200,22 @@ class PyTorchBackendTest {
         }
     }
 
+    /** A tensor returned under two names (a loss that is also logged) gives each name its own host array. */
+    @Test
+    void oneTensorUnderTwoNamesGivesTwoHostArrays() {
+        try (CompiledStep step = backend.compile("twice", Device.cpu(), (ctx, in) -> {
+            Tensor loss = in.get("x").square().sum();
+            return Map.of("loss", loss, "train_loss", loss);
+        })) {
+            Map<String, HostArray> out = step.run(Map.of("x", HostArray.of(new float[] {1, 2}, 2)));
+            assertThat(out.get("loss").item()).isEqualTo(5.0);
+            assertThat(out.get("train_loss").item()).isEqualTo(5.0);
+            assertThat(out.get("loss")).isNotSameAs(out.get("train_loss"));
+            ((HostArray.F32) out.get("loss")).data()[0] = -1;
+            assertThat(out.get("train_loss").item()).as("not sharing an array").isEqualTo(5.0);
+        }
+    }
+
     @Test
     void oneGradientTakenTwiceInAStepStaysIndependent() {
         try (Variable w = backend.newVariable("w", HostArray.of(new float[] {1, 2}, 2), true, Device.cpu());

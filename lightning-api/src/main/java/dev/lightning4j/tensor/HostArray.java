@@ -28,6 +28,21 @@ public sealed interface HostArray permits HostArray.F32, HostArray.F64, HostArra
         return Math.toIntExact(shape().numel());
     }
 
+    /** The same values in a new array of their own. */
+    default HostArray copy() {
+        if (this instanceof F32 a) {
+            return new F32(a.data().clone(), a.shape());
+        } else if (this instanceof F64 a) {
+            return new F64(a.data().clone(), a.shape());
+        } else if (this instanceof I32 a) {
+            return new I32(a.data().clone(), a.shape());
+        } else if (this instanceof I64 a) {
+            return new I64(a.data().clone(), a.shape());
+        }
+        Bool b = (Bool) this;
+        return new Bool(b.data().clone(), b.shape());
+    }
+
     /** The single value of a one-element array. */
     default double item() {
         if (size() != 1) {
