@@ -185,11 +185,11 @@ public final class TfCompiledStep implements CompiledStep {
             outFetch[outNames.size()] = index;
             outNames.add(e.getKey());
         }
-        List<Trace.ScalarFeed> scalars = trace.scalars();
+        List<Trace.ScalarGroup> groups = trace.scalarGroups();
         return new Plan(names, dtypes, tails, placeholders,
-                scalars.stream().map(Trace.ScalarFeed::placeholder).toArray(Output<?>[]::new),
-                scalars.stream().map(Trace.ScalarFeed::dtype).toArray(DType[]::new),
-                scalars.stream().map(Trace.ScalarFeed::value).toArray(DoubleSupplier[]::new),
+                groups.stream().map(Trace.ScalarGroup::placeholder).toArray(Output<?>[]::new),
+                groups.stream().map(Trace.ScalarGroup::dtype).toArray(DType[]::new),
+                groups.stream().map(g -> g.values().toArray(DoubleSupplier[]::new)).toArray(DoubleSupplier[][]::new),
                 outNames.toArray(String[]::new), outFetch, fetches.toArray(Output<?>[]::new),
                 trace.assigns().toArray(GraphOperation[]::new));
     }
@@ -205,9 +205,11 @@ public final class TfCompiledStep implements CompiledStep {
         }
     }
 
+    private static final Shape GROUP_SHAPE = Shape.of(Trace.SCALARS_PER_GROUP);
+
     /** What one trace needs per run, precomputed so that a run does no lookups by name. */
     private record Plan(String[] names, DType[] dtypes, long[][] tails, Output<?>[] placeholders,
-                        Output<?>[] scalarPlaceholders, DType[] scalarTypes, DoubleSupplier[] scalarValues,
+                        Output<?>[] scalarPlaceholders, DType[] scalarTypes, DoubleSupplier[][] scalarValues,
                         String[] outNames, int[] outFetch, Output<?>[] fetches, GraphOperation[] targets) {
 
         boolean matches(Map<String, HostArray> inputs) {
@@ -244,7 +246,12 @@ public final class TfCompiledStep implements CompiledStep {
                     r.feed(placeholders[i], fed[i]);
                 }
                 for (int j = 0; j < scalarPlaceholders.length; j++) {
-                    org.tensorflow.Tensor t = TfTypes.scalarTf(scalarValues[j].getAsDouble(), scalarTypes[j]);
+                    DoubleSupplier[] group = scalarValues[j];
+                    double[] values = new double[Trace.SCALARS_PER_GROUP];
+                    for (int k = 0; k < group.length; k++) {
+                        values[k] = group[k].getAsDouble();
+                    }
+                    org.tensorflow.Tensor t = TfTypes.toTf(HostArray.fromDoubles(values, scalarTypes[j], GROUP_SHAPE));
                     fed[names.length + j] = t;
                     r.feed(scalarPlaceholders[j], t);
                 }
@@ -315,7 +322,7 @@ public final class TfCompiledStep implements CompiledStep {
         @Override
         public Tensor scalar(String key, DType dtype, DoubleSupplier value) {
             Trace.ScalarFeed f = trace.scalar(key, dtype, value);
-            return Tensor.wrap(backend, new TfTensor(f.placeholder(), trace));
+            return Tensor.wrap(backend, new TfTensor(f.output(), trace));
         }
 
         @Override

@@ -25,8 +25,19 @@ import org.tensorflow.op.Scope;
 final class Trace extends Env {
 
     /** A scalar fed from a supplier on every run. */
-    record ScalarFeed(String key, Output<?> placeholder, DType dtype, DoubleSupplier value) {
+    /** A per-run scalar: {@code output} is its value in the graph, read from its group's fed vector. */
+    record ScalarFeed(String key, Output<?> output, DType dtype, DoubleSupplier value) {
     }
+
+    /**
+     * Per-run scalars of one dtype, fed together as one vector of {@link #SCALARS_PER_GROUP} and split
+     * by one {@code Unpack} op: one tensor to create and feed per run instead of one per scalar (an
+     * Adam step has four). Unused slots are fed zeros.
+     */
+    record ScalarGroup(Output<?> placeholder, DType dtype, List<DoubleSupplier> values) {
+    }
+
+    static final int SCALARS_PER_GROUP = 8;
 
     private final Graph graph;
     private final String stepName;
@@ -39,6 +50,10 @@ final class Trace extends Env {
     private final List<GraphOperation> assigns = new ArrayList<>();
     private final Map<TfTensor, TfTensor> lifted = new IdentityHashMap<>();
     private final List<ScalarFeed> scalars = new ArrayList<>();
+    private final List<ScalarGroup> scalarGroups = new ArrayList<>();
+    /** The group of each dtype that new scalars go to, with the Unpack op that splits it. */
+    private final Map<DType, Operation> openUnpack = new java.util.EnumMap<>(DType.class);
+    private final Map<DType, ScalarGroup> openGroup = new java.util.EnumMap<>(DType.class);
     private final Set<String> scalarKeys = new HashSet<>();
     private final Map<Output<?>, Output<?>> nhwcSources = new HashMap<>();
     private final Map<Output<?>, NhwcFlat> nhwcFlats = new HashMap<>();
@@ -193,11 +208,26 @@ final class Trace extends Env {
             throw new IllegalArgumentException("step '" + stepName + "': scalar key '" + key
                     + "' is used twice; each StepContext.scalar needs its own key");
         }
-        Output<?> ph = build("Placeholder", b -> b.setAttr("dtype", TfTypes.dataType(dtype))
-                .setAttr("shape", org.tensorflow.ndarray.Shape.scalar())).output(0);
-        ScalarFeed f = new ScalarFeed(key, ph, dtype, value);
+        ScalarGroup group = openGroup.get(dtype);
+        if (group == null || group.values().size() == SCALARS_PER_GROUP) {
+            Output<?> ph = build("Placeholder", b -> b.setAttr("dtype", TfTypes.dataType(dtype))
+                    .setAttr("shape", org.tensorflow.ndarray.Shape.of(SCALARS_PER_GROUP))).output(0);
+            openUnpack.put(dtype, build("Unpack", b -> b.addInput(ph).setAttr("num", (long) SCALARS_PER_GROUP)
+                    .setAttr("axis", 0L)));
+            group = new ScalarGroup(ph, dtype, new ArrayList<>(SCALARS_PER_GROUP));
+            openGroup.put(dtype, group);
+            scalarGroups.add(group);
+        }
+        Output<?> out = openUnpack.get(dtype).output(group.values().size());
+        group.values().add(value);
+        ScalarFeed f = new ScalarFeed(key, out, dtype, value);
         scalars.add(f);
         return f;
+    }
+
+    /** The groups that feed this trace's scalars, in creation order. */
+    List<ScalarGroup> scalarGroups() {
+        return scalarGroups;
     }
 
     /** A unique prefix for one gradient computation. */

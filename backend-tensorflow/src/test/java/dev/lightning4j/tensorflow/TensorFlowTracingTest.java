@@ -316,6 +316,36 @@ class TensorFlowTracingTest {
         }
     }
 
+    /**
+     * Per-run scalars are fed as one vector per dtype and group of 8, split by one Unpack op: nine
+     * FLOAT32 scalars and one INT64 scalar make three fed vectors, and every scalar still reads its
+     * own value on every run.
+     */
+    @Test
+    void scalarsAreFedAsOneVectorPerDtypeAndGroupOfEight() {
+        int unpacksBefore = countOps("Unpack");
+        double[] factor = {1};
+        try (CompiledStep step = backend.compile("grouped", Device.cpu(), (ctx, in) -> {
+            Tensor sum = in.get("x");
+            for (int i = 0; i < 9; i++) {
+                int k = i;
+                sum = sum.add(ctx.scalar("f" + i, DType.FLOAT32, () -> factor[0] * (k + 1)));
+            }
+            Tensor count = ctx.scalar("n", DType.INT64, () -> 10 * factor[0]);
+            return Map.of("sum", sum, "n", count);
+        })) {
+            Map<String, HostArray> in = Map.of("x", HostArray.of(new float[] {0.5f}, 1));
+            Map<String, HostArray> first = step.run(in);
+            assertThat(first.get("sum").toFloatArray()).containsExactly(45.5f); // 0.5 + 1 + 2 + ... + 9
+            assertThat(first.get("n").toLongArray()).containsExactly(10);
+            factor[0] = 2;
+            Map<String, HostArray> second = step.run(in);
+            assertThat(second.get("sum").toFloatArray()).containsExactly(90.5f);
+            assertThat(second.get("n").toLongArray()).containsExactly(20);
+        }
+        assertThat(countOps("Unpack") - unpacksBefore).as("two FLOAT32 groups, one INT64 group").isEqualTo(3);
+    }
+
     @Test
     void duplicateScalarKeyIsRejected() {
         try (CompiledStep step = backend.compile("dup", Device.cpu(), (ctx, in) -> {
