@@ -16,7 +16,7 @@ import java.util.Map;
  *
  * <p>Arguments (all optional): {@code --reps=5 --warmup=50 --steps=200 --workloads=mlp,cnn
  * --matmul=2048 --rss-steps=20000 --loops=0,1,2,3,4,5,6 --profile=false
- * --compare=1/0,5/0,0/0,3/2,6/2,2/2 --rounds=4 --pairs=40 --block=10 --jit-warmup=8}. {@code --rss-steps=0} skips
+ * --compare=1/0,5/0,0/0,3/2,6/2,2/2 --rounds=6 --pairs=40 --block=10 --jit-warmup=8}. {@code --rss-steps=0} skips
  * the long memory run, {@code --reps=0} the separate runs, {@code --pairs=0} the interleaved ones;
  * {@code --loops} picks loops by index (raw DJL, Trainer pytorch, raw TF, Trainer tensorflow, raw
  * TF with Adam as separate ops, the API step without the Trainer on pytorch and on tensorflow, raw TF
@@ -116,7 +116,7 @@ public final class Benchmarks {
         // so blocks are 10 steps: A/A intervals of +-1.5-2% (after the JIT warm-up) at one switch per 10 steps.
         opt.put("jit-warmup", "8"); // seconds each loop runs per workload before any measurement
         opt.put("compare", "1/0,5/0,0/0,3/2,6/2,2/2");
-        opt.put("rounds", "4");
+        opt.put("rounds", "6");
         opt.put("pairs", "40");
         opt.put("block", "10");
         for (String a : args) {
