@@ -69,16 +69,12 @@ final class ApiStepLoop implements StepLoop {
 
         @Override
         public Block steps(int n) {
-            long t0 = System.nanoTime();
-            long c0 = Proc.cpuNanos();
-            double lastLoss = Double.NaN;
-            for (int k = 0; k < n; k++, s++) {
-                int b = s % w.batches;
+            return Block.timed(n, () -> {
+                int b = s++ % w.batches;
                 adam.beginStep();
-                lastLoss = step.run(Map.of("x", HostArray.of(w.xs[b], xShape), "y", HostArray.of(w.ys[b], Workload.BATCH)))
+                return step.run(Map.of("x", HostArray.of(w.xs[b], xShape), "y", HostArray.of(w.ys[b], Workload.BATCH)))
                         .get("loss").item();
-            }
-            return new Block(System.nanoTime() - t0, Proc.cpuNanos() - c0, lastLoss);
+            });
         }
 
         @Override

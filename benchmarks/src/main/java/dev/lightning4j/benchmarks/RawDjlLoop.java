@@ -64,37 +64,38 @@ final class RawDjlLoop implements StepLoop {
 
         @Override
         public Block steps(int n) {
-            long t0 = System.nanoTime();
-            long c0 = Proc.cpuNanos();
-            double loss = Double.NaN;
-            for (int k = 0; k < n; k++, step++) {
-                int b = step % w.batches;
-                try (NDManager sub = root.newSubManager()) {
-                    NDArray x = sub.create(FloatBuffer.wrap(w.xs[b]), xShape);
-                    NDArray y = sub.create(LongBuffer.wrap(w.ys[b]), yShape);
-                    NDArray lossArray;
-                    try (GradientCollector gc = engine.newGradientCollector()) {
-                        NDArray logits = w.conv ? cnn(x, params) : mlp(x, params);
-                        lossArray = logits.logSoftmax(1).gather(y.reshape(-1, 1), 1).neg().mean();
-                        gc.backward(lossArray);
-                    }
-                    int t = step + 1;
-                    double bc1 = 1 - Math.pow(B1, t);
-                    double bc2 = 1 - Math.pow(B2, t);
-                    float lrCorrected = (float) (Models.LR * Math.sqrt(bc2) / bc1);
-                    float eps = (float) (EPS * Math.sqrt(bc2));
-                    for (int i = 0; i < params.length; i++) {
-                        PtNDArray p = (PtNDArray) params[i];
-                        PtNDArray g = p.getGradient();
-                        JniUtils.adamUpdate(p, g, (PtNDArray) m[i], (PtNDArray) v[i], (float) Models.LR, lrCorrected,
-                                0f, 1f, -1f, B1, B2, eps, false);
-                        JniUtils.zeroGrad(p);
-                        g.close();
-                    }
-                    loss = lossArray.getFloat();
+            return Block.timed(n, this::trainOneStep);
+        }
+
+        /** One training step on the next batch; returns its loss. */
+        private double trainOneStep() {
+            int b = step % w.batches;
+            try (NDManager sub = root.newSubManager()) {
+                NDArray x = sub.create(FloatBuffer.wrap(w.xs[b]), xShape);
+                NDArray y = sub.create(LongBuffer.wrap(w.ys[b]), yShape);
+                NDArray lossArray;
+                try (GradientCollector gc = engine.newGradientCollector()) {
+                    NDArray logits = w.conv ? cnn(x, params) : mlp(x, params);
+                    lossArray = logits.logSoftmax(1).gather(y.reshape(-1, 1), 1).neg().mean();
+                    gc.backward(lossArray);
                 }
+                int t = step + 1;
+                double bc1 = 1 - Math.pow(B1, t);
+                double bc2 = 1 - Math.pow(B2, t);
+                float lrCorrected = (float) (Models.LR * Math.sqrt(bc2) / bc1);
+                float eps = (float) (EPS * Math.sqrt(bc2));
+                for (int i = 0; i < params.length; i++) {
+                    PtNDArray p = (PtNDArray) params[i];
+                    PtNDArray g = p.getGradient();
+                    JniUtils.adamUpdate(p, g, (PtNDArray) m[i], (PtNDArray) v[i], (float) Models.LR, lrCorrected,
+                            0f, 1f, -1f, B1, B2, eps, false);
+                    JniUtils.zeroGrad(p);
+                    g.close();
+                }
+                return lossArray.getFloat();
+            } finally {
+                step++;
             }
-            return new Block(System.nanoTime() - t0, Proc.cpuNanos() - c0, loss);
         }
 
         @Override

@@ -200,17 +200,13 @@ final class RawTfLoop implements StepLoop {
 
         @Override
         public Block steps(int n) {
-            long t0 = System.nanoTime();
-            long c0 = Proc.cpuNanos();
-            double lastLoss = Double.NaN;
-            for (int k = 0; k < n; k++) {
+            return Block.timed(n, () -> {
                 try (org.tensorflow.Result res = runner().run()) {
-                    lastLoss = ((TFloat32) res.get(0)).getFloat();
+                    return ((TFloat32) res.get(0)).getFloat();
                 } finally {
                     closeFed();
                 }
-            }
-            return new Block(System.nanoTime() - t0, Proc.cpuNanos() - c0, lastLoss);
+            });
         }
 
         /** Runs n steps with step statistics and returns their metadata (diagnostic). */

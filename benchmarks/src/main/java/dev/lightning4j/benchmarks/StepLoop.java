@@ -18,6 +18,16 @@ interface StepLoop {
      * start of its first step to the end of its last, and the last step's loss.
      */
     record Block(long wallNanos, long cpuNanos, double lastLoss) {
+        /** Times {@code n} calls of {@code step}, each one training step returning its loss, as one block. */
+        static Block timed(int n, java.util.function.DoubleSupplier step) {
+            long t0 = System.nanoTime();
+            long c0 = Proc.cpuNanos();
+            double lastLoss = Double.NaN;
+            for (int k = 0; k < n; k++) {
+                lastLoss = step.getAsDouble();
+            }
+            return new Block(System.nanoTime() - t0, Proc.cpuNanos() - c0, lastLoss);
+        }
     }
 
     /** An opened loop. Batches are taken in order, cycling through the workload's batches. */
