@@ -60,10 +60,11 @@ final class PtCompiledStep implements CompiledStep {
                     throw new IllegalStateException("step '" + name + "': output '" + e.getKey()
                             + "' is " + (t == null ? "null" : "a tensor of backend " + t.backend().name()));
                 }
-                HostArray earlier = copied.get(t.nativeTensor());
+                NativeTensor nt = t.nativeTensor();
+                HostArray earlier = copied.get(nt);
                 if (earlier == null) {
-                    HostArray h = backend.toHost(t.nativeTensor());
-                    copied.put(t.nativeTensor(), h);
+                    HostArray h = backend.toHost(nt);
+                    copied.put(nt, h);
                     host.put(e.getKey(), h);
                 } else {
                     host.put(e.getKey(), earlier.copy());

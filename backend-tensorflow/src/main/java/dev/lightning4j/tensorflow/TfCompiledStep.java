@@ -321,8 +321,7 @@ public final class TfCompiledStep implements CompiledStep {
 
         @Override
         public Tensor scalar(String key, DType dtype, DoubleSupplier value) {
-            Trace.ScalarFeed f = trace.scalar(key, dtype, value);
-            return Tensor.wrap(backend, new TfTensor(f.output(), trace));
+            return Tensor.wrap(backend, new TfTensor(trace.scalar(key, dtype, value), trace));
         }
 
         @Override

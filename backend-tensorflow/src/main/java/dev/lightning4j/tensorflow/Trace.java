@@ -24,17 +24,12 @@ import org.tensorflow.op.Scope;
  */
 final class Trace extends Env {
 
-    /** A scalar fed from a supplier on every run. */
-    /** A per-run scalar: {@code output} is its value in the graph, read from its group's fed vector. */
-    record ScalarFeed(String key, Output<?> output, DType dtype, DoubleSupplier value) {
-    }
-
     /**
      * Per-run scalars of one dtype, fed together as one vector of {@link #SCALARS_PER_GROUP} and split
      * by one {@code Unpack} op: one tensor to create and feed per run instead of one per scalar (an
      * Adam step has four). Unused slots are fed zeros.
      */
-    record ScalarGroup(Output<?> placeholder, DType dtype, List<DoubleSupplier> values) {
+    record ScalarGroup(Output<?> placeholder, Operation unpack, DType dtype, List<DoubleSupplier> values) {
     }
 
     static final int SCALARS_PER_GROUP = 8;
@@ -49,10 +44,8 @@ final class Trace extends Env {
     private final Map<TfVariable, Operation> lastAssign = new IdentityHashMap<>();
     private final List<GraphOperation> assigns = new ArrayList<>();
     private final Map<TfTensor, TfTensor> lifted = new IdentityHashMap<>();
-    private final List<ScalarFeed> scalars = new ArrayList<>();
     private final List<ScalarGroup> scalarGroups = new ArrayList<>();
-    /** The group of each dtype that new scalars go to, with the Unpack op that splits it. */
-    private final Map<DType, Operation> openUnpack = new java.util.EnumMap<>(DType.class);
+    /** The group of each dtype that new scalars go to. */
     private final Map<DType, ScalarGroup> openGroup = new java.util.EnumMap<>(DType.class);
     private final Set<String> scalarKeys = new HashSet<>();
     private final Map<Output<?>, Output<?>> nhwcSources = new HashMap<>();
@@ -203,7 +196,8 @@ final class Trace extends Env {
         return nhwcFlats.get(flat);
     }
 
-    ScalarFeed scalar(String key, DType dtype, DoubleSupplier value) {
+    /** A scalar read from {@code value} on every run, as a graph output of {@code dtype}. */
+    Output<?> scalar(String key, DType dtype, DoubleSupplier value) {
         if (!scalarKeys.add(key)) {
             throw new IllegalArgumentException("step '" + stepName + "': scalar key '" + key
                     + "' is used twice; each StepContext.scalar needs its own key");
@@ -212,17 +206,14 @@ final class Trace extends Env {
         if (group == null || group.values().size() == SCALARS_PER_GROUP) {
             Output<?> ph = build("Placeholder", b -> b.setAttr("dtype", TfTypes.dataType(dtype))
                     .setAttr("shape", org.tensorflow.ndarray.Shape.of(SCALARS_PER_GROUP))).output(0);
-            openUnpack.put(dtype, build("Unpack", b -> b.addInput(ph).setAttr("num", (long) SCALARS_PER_GROUP)
-                    .setAttr("axis", 0L)));
-            group = new ScalarGroup(ph, dtype, new ArrayList<>(SCALARS_PER_GROUP));
+            Operation unpack = build("Unpack", b -> b.addInput(ph).setAttr("num", (long) SCALARS_PER_GROUP).setAttr("axis", 0L));
+            group = new ScalarGroup(ph, unpack, dtype, new ArrayList<>(SCALARS_PER_GROUP));
             openGroup.put(dtype, group);
             scalarGroups.add(group);
         }
-        Output<?> out = openUnpack.get(dtype).output(group.values().size());
+        Output<?> out = group.unpack().output(group.values().size());
         group.values().add(value);
-        ScalarFeed f = new ScalarFeed(key, out, dtype, value);
-        scalars.add(f);
-        return f;
+        return out;
     }
 
     /** The groups that feed this trace's scalars, in creation order. */
@@ -237,9 +228,5 @@ final class Trace extends Env {
 
     List<GraphOperation> assigns() {
         return assigns;
-    }
-
-    List<ScalarFeed> scalars() {
-        return scalars;
     }
 }
