@@ -122,12 +122,11 @@ final class RawTfLoop implements StepLoop {
             for (int i = 0; i < np; i++) {
                 float[] value = w.initialFloats(i);
                 long[] dims = w.initialShape(i);
-                if (torchLayout) {
-                    // kept as PyTorch lays them out; cnn() transposes in the graph
-                } else if (w.conv && dims.length == 4) { // OIHW -> HWIO
+                boolean tfLayout = w.conv && !torchLayout; // with torchLayout, cnn() transposes in the graph instead
+                if (tfLayout && dims.length == 4) { // OIHW -> HWIO
                     value = oihwToHwio(value, dims);
                     dims = new long[] {dims[2], dims[3], dims[1], dims[0]};
-                } else if (w.conv && i == 4) { // classifier [10, C*H*W] -> [10, H*W*C]
+                } else if (tfLayout && i == 4) { // classifier [10, C*H*W] -> [10, H*W*C]
                     value = chwToHwcColumns(value, 10, 32, 7, 7);
                 }
                 Shape shape = Shape.of(dims);
