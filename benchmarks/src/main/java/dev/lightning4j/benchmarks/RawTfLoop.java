@@ -33,7 +33,17 @@ import org.tensorflow.types.TInt64;
  */
 final class RawTfLoop implements StepLoop {
     private final boolean fusedAdam;
-    private final boolean torchLayout;
+    private final Layout layout;
+
+    /** Where the CNN's variables keep PyTorch's layouts instead of TensorFlow's (diagnostic variants). */
+    enum Layout {
+        /** HWIO kernels and a classifier over (H, W, C) columns, as a TensorFlow user writes it: the baseline. */
+        TENSORFLOW,
+        /** OIHW kernels transposed to HWIO in the graph every step; the classifier as in TENSORFLOW. */
+        TORCH_KERNELS,
+        /** OIHW kernels as in TORCH_KERNELS, and the last pool's output transposed to NCHW before flattening. */
+        TORCH
+    }
 
     /**
      * @param fusedAdam true for TF's fused {@code ResourceApplyAdam} (the baseline); false for a
@@ -41,18 +51,16 @@ final class RawTfLoop implements StepLoop {
      *                  Trainer's engine-neutral Adam does, to measure what the fusion is worth
      */
     RawTfLoop(boolean fusedAdam) {
-        this(fusedAdam, false);
+        this(fusedAdam, Layout.TENSORFLOW);
     }
 
     /**
-     * @param torchLayout true for a diagnostic CNN variant that keeps PyTorch's layouts in its
-     *                    variables (OIHW kernels, classifier columns in (C,H,W) order) and transposes
-     *                    in the graph every step (kernels to HWIO, the last pool's output to NCHW
-     *                    before flattening), to measure what keeping those layouts costs
+     * @param layout the CNN's layouts; anything but {@link Layout#TENSORFLOW} is a diagnostic that
+     *               measures what keeping PyTorch's layouts (and transposing in the graph) costs
      */
-    RawTfLoop(boolean fusedAdam, boolean torchLayout) {
+    RawTfLoop(boolean fusedAdam, Layout layout) {
         this.fusedAdam = fusedAdam;
-        this.torchLayout = torchLayout;
+        this.layout = layout;
     }
 
     /** With -Dbench.tfStepStats=N, the last N steps run with step statistics and print time by op type (diagnostic). */
@@ -66,7 +74,7 @@ final class RawTfLoop implements StepLoop {
     public Result run(Workload w, int warmup, int steps) {
         Result r = StepLoop.super.run(w, warmup, steps);
         if (PROFILE_STEPS > 0) {
-            try (TfStepper s = new TfStepper(w, fusedAdam, torchLayout)) {
+            try (TfStepper s = new TfStepper(w, fusedAdam, layout)) {
                 s.steps(warmup + steps);
                 System.out.println("# raw TF step statistics, " + w.name + (fusedAdam ? "" : ", Adam as ops") + "\n"
                         + dev.lightning4j.tensorflow.TfStepStats.summarize(s.profile(PROFILE_STEPS)));
@@ -77,13 +85,12 @@ final class RawTfLoop implements StepLoop {
 
     @Override
     public Stepper open(Workload w) {
-        return new TfStepper(w, fusedAdam, torchLayout);
+        return new TfStepper(w, fusedAdam, layout);
     }
 
     private static final class TfStepper implements Stepper {
         private final Workload w;
         private final boolean fusedAdam;
-        private final boolean torchLayout;
         private final Graph g = new Graph();
         private final Session s = new Session(g);
         private final Placeholder<TFloat32> x;
@@ -99,10 +106,9 @@ final class RawTfLoop implements StepLoop {
         private final Shape yShape = Shape.of(Workload.BATCH);
         private int step;
 
-        TfStepper(Workload w, boolean fusedAdam, boolean torchLayout) {
+        TfStepper(Workload w, boolean fusedAdam, Layout layout) {
             this.w = w;
             this.fusedAdam = fusedAdam;
-            this.torchLayout = torchLayout;
             Ops tf = Ops.create(g);
             int np = w.initial.size();
             long[] xDims = RawDjlLoop.batchShape(w);
@@ -122,11 +128,10 @@ final class RawTfLoop implements StepLoop {
             for (int i = 0; i < np; i++) {
                 float[] value = w.initialFloats(i);
                 long[] dims = w.initialShape(i);
-                boolean tfLayout = w.conv && !torchLayout; // with torchLayout, cnn() transposes in the graph instead
-                if (tfLayout && dims.length == 4) { // OIHW -> HWIO
+                if (w.conv && dims.length == 4 && layout == Layout.TENSORFLOW) { // OIHW -> HWIO
                     value = oihwToHwio(value, dims);
                     dims = new long[] {dims[2], dims[3], dims[1], dims[0]};
-                } else if (tfLayout && i == 4) { // classifier [10, C*H*W] -> [10, H*W*C]
+                } else if (w.conv && i == 4 && layout != Layout.TORCH) { // classifier [10, C*H*W] -> [10, H*W*C]
                     value = chwToHwcColumns(value, 10, 32, 7, 7);
                 }
                 Shape shape = Shape.of(dims);
@@ -145,7 +150,7 @@ final class RawTfLoop implements StepLoop {
                 initValues.add(value);
                 reads.add(tf.readVariableOp(h, TFloat32.class));
             }
-            Operand<TFloat32> logits = w.conv ? cnn(tf, g, x, reads, torchLayout) : mlp(tf, x, reads);
+            Operand<TFloat32> logits = w.conv ? cnn(tf, g, x, reads, layout) : mlp(tf, x, reads);
             // Cross-entropy as -mean(sum(log_softmax(logits) * one_hot(y))): the C API has no gradient for
             // SparseSoftmaxCrossEntropyWithLogits (it is registered in Python only).
             Operand<TFloat32> picked = tf.reduceSum(tf.math.mul(tf.nn.logSoftmax(logits),
@@ -278,15 +283,16 @@ final class RawTfLoop implements StepLoop {
     }
 
     private static Operand<TFloat32> cnn(Ops tf, Graph g, Operand<TFloat32> x, List<ReadVariableOp<TFloat32>> p,
-                                         boolean torchLayout) {
+                                         Layout layout) {
         List<Long> ones = Arrays.asList(1L, 1L, 1L, 1L);
-        Operand<TFloat32> k1 = torchLayout ? tf.linalg.transpose(p.get(0), tf.constant(new int[] {2, 3, 1, 0})) : p.get(0);
-        Operand<TFloat32> k2 = torchLayout ? tf.linalg.transpose(p.get(2), tf.constant(new int[] {2, 3, 1, 0})) : p.get(2);
+        boolean oihw = layout != Layout.TENSORFLOW;
+        Operand<TFloat32> k1 = oihw ? tf.linalg.transpose(p.get(0), tf.constant(new int[] {2, 3, 1, 0})) : p.get(0);
+        Operand<TFloat32> k2 = oihw ? tf.linalg.transpose(p.get(2), tf.constant(new int[] {2, 3, 1, 0})) : p.get(2);
         Operand<TFloat32> h = tf.nn.relu(tf.nn.biasAdd(tf.nn.conv2d(x, k1, ones, "SAME"), p.get(1)));
         h = maxPool(tf, g, h, "pool1");
         h = tf.nn.relu(tf.nn.biasAdd(tf.nn.conv2d(h, k2, ones, "SAME"), p.get(3)));
         h = maxPool(tf, g, h, "pool2");
-        if (torchLayout) {
+        if (layout == Layout.TORCH) {
             h = tf.linalg.transpose(h, tf.constant(new int[] {0, 3, 1, 2}));
         }
         h = tf.reshape(h, tf.constant(new long[] {-1, 7 * 7 * 32}));
