@@ -21,7 +21,7 @@ import java.util.Map;
  * {@code --loops} picks loops by index (raw DJL, Trainer pytorch, raw TF, Trainer tensorflow, raw
  * TF with Adam as separate ops, the API step without the Trainer on pytorch and on tensorflow, raw TF
  * keeping PyTorch's layouts with transposes in the graph, raw TF keeping only the conv kernels in
- * PyTorch's layout) and
+ * PyTorch's layout, raw TF with the layouts the Trainer's graph keeps) and
  * {@code --compare} pairs of them as A/B; {@code --profile=true} samples each loop's stacks and
  * prints the hottest methods; {@code --jit-warmup} is the seconds each loop trains once per workload
  * before anything is measured. See BENCHMARKS.md.
@@ -96,7 +96,8 @@ public final class Benchmarks {
     private static final String[] LOOPS = {"raw DJL", "Trainer pytorch", "raw TF", "Trainer tensorflow",
         "raw TF, Adam as ops (diagnostic)", "API step, no Trainer, pytorch (diagnostic)",
         "API step, no Trainer, tensorflow (diagnostic)", "raw TF in PyTorch's layouts (diagnostic)",
-        "raw TF with PyTorch's conv kernels (diagnostic)"};
+        "raw TF with PyTorch's conv kernels (diagnostic)",
+        "raw TF with the Trainer's layouts (diagnostic)"};
 
     public static void main(String[] args) {
         if (System.getProperty("ai.djl.offline") == null) {
@@ -154,8 +155,8 @@ public final class Benchmarks {
 
         StepLoop[] loops = {new RawDjlLoop(), new TrainerLoop("pytorch"), new RawTfLoop(true), new TrainerLoop("tensorflow"),
             new RawTfLoop(false), new ApiStepLoop("pytorch"), new ApiStepLoop("tensorflow"), new RawTfLoop(true, RawTfLoop.Layout.TORCH),
-            new RawTfLoop(true, RawTfLoop.Layout.TORCH_KERNELS)};
-        double[] limits = {djlGflops, djlGflops, tfGflops, tfGflops, tfGflops, djlGflops, tfGflops, tfGflops, tfGflops};
+            new RawTfLoop(true, RawTfLoop.Layout.TORCH_KERNELS), new RawTfLoop(true, RawTfLoop.Layout.TORCH_PERMUTED)};
+        double[] limits = {djlGflops, djlGflops, tfGflops, tfGflops, tfGflops, djlGflops, tfGflops, tfGflops, tfGflops, tfGflops};
         List<String> rows = new ArrayList<>();
         for (String name : opt.get("workloads").split(",")) {
             Workload w = workload(name);
@@ -200,7 +201,7 @@ public final class Benchmarks {
                 String cpuRatio = "1 (baseline)";
                 // The diagnostics are compared with their engine's raw loop too.
                 int base = switch (i) {
-                    case 4, 6, 7, 8 -> 2;
+                    case 4, 6, 7, 8, 9 -> 2;
                     case 5 -> 0;
                     default -> i - 1;
                 };

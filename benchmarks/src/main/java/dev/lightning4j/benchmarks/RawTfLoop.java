@@ -41,6 +41,11 @@ final class RawTfLoop implements StepLoop {
         TENSORFLOW,
         /** OIHW kernels transposed to HWIO in the graph every step; the classifier as in TENSORFLOW. */
         TORCH_KERNELS,
+        /**
+         * What the Trainer's TensorFlow graph does: OIHW kernels as in TORCH_KERNELS, and the
+         * classifier's (C, H, W) columns permuted to (H, W, C) in the graph every step.
+         */
+        TORCH_PERMUTED,
         /** OIHW kernels as in TORCH_KERNELS, and the last pool's output transposed to NCHW before flattening. */
         TORCH
     }
@@ -131,7 +136,8 @@ final class RawTfLoop implements StepLoop {
                 if (w.conv && dims.length == 4 && layout == Layout.TENSORFLOW) { // OIHW -> HWIO
                     value = oihwToHwio(value, dims);
                     dims = new long[] {dims[2], dims[3], dims[1], dims[0]};
-                } else if (w.conv && i == 4 && layout != Layout.TORCH) { // classifier [10, C*H*W] -> [10, H*W*C]
+                } else if (w.conv && i == 4 && (layout == Layout.TENSORFLOW || layout == Layout.TORCH_KERNELS)) {
+                    // classifier [10, C*H*W] -> [10, H*W*C]
                     value = chwToHwcColumns(value, 10, 32, 7, 7);
                 }
                 Shape shape = Shape.of(dims);
@@ -296,7 +302,12 @@ final class RawTfLoop implements StepLoop {
             h = tf.linalg.transpose(h, tf.constant(new int[] {0, 3, 1, 2}));
         }
         h = tf.reshape(h, tf.constant(new long[] {-1, 7 * 7 * 32}));
-        return dense(tf, h, p.get(4), p.get(5));
+        Operand<TFloat32> classifier = p.get(4);
+        if (layout == Layout.TORCH_PERMUTED) {
+            Operand<TFloat32> w4 = tf.reshape(classifier, tf.constant(new long[] {10, 32, 7, 7}));
+            classifier = tf.reshape(tf.linalg.transpose(w4, tf.constant(new int[] {0, 2, 3, 1})), tf.constant(new long[] {10, -1}));
+        }
+        return dense(tf, h, classifier, p.get(5));
     }
 
     @SuppressWarnings("unchecked")
