@@ -8,7 +8,9 @@ public interface CompiledStep extends AutoCloseable {
 
     /**
      * Runs the step on one batch. The returned map has the step function's output names; all
-     * tensors the step created are released before this returns.
+     * tensors the step created are released before this returns. A tensor returned under several
+     * names (a logged loss is usually the loss) leaves the engine once, and each name still gets
+     * an array of its own.
      */
     Map<String, HostArray> run(Map<String, HostArray> inputs);
 
