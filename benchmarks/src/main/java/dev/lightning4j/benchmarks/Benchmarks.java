@@ -147,11 +147,16 @@ public final class Benchmarks {
         System.out.println("options: " + opt);
         System.out.println();
 
-        // Hardware limit, per engine.
-        double djlGflops = RawDjlLoop.matmulGflops(n, 10);
-        double tfGflops = RawTfLoop.matmulGflops(n, 10);
-        System.out.printf(Locale.ROOT, "matmul %dx%d fp32 (median of 10): libtorch %.1f GFLOP/s, TensorFlow %.1f GFLOP/s%n%n",
-                n, n, djlGflops, tfGflops);
+        // Hardware limit, per engine (--matmul=0 skips it; the "of matmul limit" column is then NaN).
+        if (n < 0) {
+            throw new IllegalArgumentException("--matmul expects the matrix size (0 to skip), got " + n);
+        }
+        double djlGflops = n == 0 ? Double.NaN : RawDjlLoop.matmulGflops(n, 10);
+        double tfGflops = n == 0 ? Double.NaN : RawTfLoop.matmulGflops(n, 10);
+        if (n > 0) {
+            System.out.printf(Locale.ROOT, "matmul %dx%d fp32 (median of 10): libtorch %.1f GFLOP/s, TensorFlow %.1f GFLOP/s%n%n",
+                    n, n, djlGflops, tfGflops);
+        }
 
         StepLoop[] loops = {new RawDjlLoop(), new TrainerLoop("pytorch"), new RawTfLoop(true), new TrainerLoop("tensorflow"),
             new RawTfLoop(false), new ApiStepLoop("pytorch"), new ApiStepLoop("tensorflow"), new RawTfLoop(true, RawTfLoop.Layout.TORCH),
