@@ -23,6 +23,10 @@ import dev.lightning4j.tensor.Tensor;
 import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -241,7 +245,9 @@ public final class PyTorchBackend implements Backend, DeterminismControl {
     private static void write(ByteBuffer buf, HostArray data) {
         ByteBuffer b = buf.duplicate().order(ByteOrder.nativeOrder());
         b.clear();
-        if (data instanceof HostArray.F32 f) {
+        if (data instanceof HostArray.RowSelection sel) {
+            writeRows(b, sel);
+        } else if (data instanceof HostArray.F32 f) {
             b.asFloatBuffer().put(f.data());
         } else if (data instanceof HostArray.F64 f) {
             b.asDoubleBuffer().put(f.data());
@@ -256,6 +262,26 @@ public final class PyTorchBackend implements Backend, DeterminismControl {
             }
         } else {
             throw new IllegalArgumentException("fromHost: unsupported host array " + data.getClass().getName());
+        }
+    }
+
+    /** Writes a row selection's rows from its source, each run of consecutive rows one bulk copy. */
+    private static void writeRows(ByteBuffer b, HostArray.RowSelection sel) {
+        HostArray src = sel.source();
+        if (src instanceof HostArray.F32 f) {
+            FloatBuffer dst = b.asFloatBuffer();
+            sel.forEachRun((from, to, n) -> dst.put(to, f.data(), from, n));
+        } else if (src instanceof HostArray.F64 f) {
+            DoubleBuffer dst = b.asDoubleBuffer();
+            sel.forEachRun((from, to, n) -> dst.put(to, f.data(), from, n));
+        } else if (src instanceof HostArray.I32 f) {
+            IntBuffer dst = b.asIntBuffer();
+            sel.forEachRun((from, to, n) -> dst.put(to, f.data(), from, n));
+        } else if (src instanceof HostArray.I64 f) {
+            LongBuffer dst = b.asLongBuffer();
+            sel.forEachRun((from, to, n) -> dst.put(to, f.data(), from, n));
+        } else {
+            write(b, sel.dense());
         }
     }
 

@@ -5,6 +5,10 @@ import dev.lightning4j.tensor.HostArray;
 import dev.lightning4j.tensor.Shape;
 import org.tensorflow.Tensor;
 import org.tensorflow.ndarray.buffer.DataBuffers;
+import org.tensorflow.ndarray.buffer.DoubleDataBuffer;
+import org.tensorflow.ndarray.buffer.FloatDataBuffer;
+import org.tensorflow.ndarray.buffer.IntDataBuffer;
+import org.tensorflow.ndarray.buffer.LongDataBuffer;
 import org.tensorflow.proto.DataType;
 import org.tensorflow.types.TBool;
 import org.tensorflow.types.TFloat32;
@@ -74,11 +78,14 @@ final class TfTypes {
 
     /**
      * A TF tensor holding the host data. The Java array is wrapped, not copied, so the only copy
-     * is the one into TF's buffer. The caller closes the result.
+     * is the one into TF's buffer; a row selection's rows are copied straight from its source. The
+     * caller closes the result.
      */
     static Tensor toTf(HostArray h) {
         org.tensorflow.ndarray.Shape s = tfShape(h.shape());
-        if (h instanceof HostArray.F32 f) {
+        if (h instanceof HostArray.RowSelection sel) {
+            return selectedRows(s, sel);
+        } else if (h instanceof HostArray.F32 f) {
             return TFloat32.tensorOf(s, DataBuffers.of(f.data(), true, false));
         } else if (h instanceof HostArray.F64 f) {
             return TFloat64.tensorOf(s, DataBuffers.of(f.data(), true, false));
@@ -90,6 +97,33 @@ final class TfTypes {
             return TBool.tensorOf(s, DataBuffers.of(f.data(), true, false));
         }
         throw new IllegalArgumentException("unsupported host array " + h);
+    }
+
+    /** A tensor of the selected rows, each run of consecutive rows one bulk copy from the source's array. */
+    private static Tensor selectedRows(org.tensorflow.ndarray.Shape s, HostArray.RowSelection sel) {
+        HostArray src = sel.source();
+        if (src instanceof HostArray.F32 f) {
+            return TFloat32.tensorOf(s, t -> {
+                FloatDataBuffer dst = t.asRawTensor().data().asFloats();
+                sel.forEachRun((from, to, n) -> dst.offset(to).write(f.data(), from, n));
+            });
+        } else if (src instanceof HostArray.F64 f) {
+            return TFloat64.tensorOf(s, t -> {
+                DoubleDataBuffer dst = t.asRawTensor().data().asDoubles();
+                sel.forEachRun((from, to, n) -> dst.offset(to).write(f.data(), from, n));
+            });
+        } else if (src instanceof HostArray.I32 f) {
+            return TInt32.tensorOf(s, t -> {
+                IntDataBuffer dst = t.asRawTensor().data().asInts();
+                sel.forEachRun((from, to, n) -> dst.offset(to).write(f.data(), from, n));
+            });
+        } else if (src instanceof HostArray.I64 f) {
+            return TInt64.tensorOf(s, t -> {
+                LongDataBuffer dst = t.asRawTensor().data().asLongs();
+                sel.forEachRun((from, to, n) -> dst.offset(to).write(f.data(), from, n));
+            });
+        }
+        return toTf(sel.dense()); // bool: rare in batches, and TF stores it as bytes
     }
 
     /** A 0-d TF tensor of {@code dtype} holding {@code v}. The caller closes it. */

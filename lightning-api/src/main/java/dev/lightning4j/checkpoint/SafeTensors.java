@@ -254,7 +254,8 @@ public final class SafeTensors {
     }
 
     /** Streams one tensor through {@code chunk}, little-endian, keeping raw bits (NaN payloads included). */
-    private static void writeData(WritableByteChannel ch, HostArray a, ByteBuffer chunk) throws IOException {
+    private static void writeData(WritableByteChannel ch, HostArray values, ByteBuffer chunk) throws IOException {
+        HostArray a = values.dense();
         int n = a.size();
         int per = CHUNK / a.dtype().byteSize();
         for (int from = 0; from < n; from += per) {

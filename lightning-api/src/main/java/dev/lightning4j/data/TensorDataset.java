@@ -7,7 +7,9 @@ import java.util.Map;
 
 /**
  * An in-memory data set of named arrays that share their first dimension, as PyTorch's
- * {@code TensorDataset}. Batches are gathered row by row without per-example objects.
+ * {@code TensorDataset}. A batch's fields are {@link HostArray.RowSelection}s of the data set's
+ * arrays: no per-example objects and no gathered copy; the backend copies the rows once, straight
+ * into its tensors. The arrays are shared, not copied: do not change them while batches are in use.
  */
 public final class TensorDataset implements Dataset {
     private final Map<String, HostArray> fields;
@@ -58,7 +60,7 @@ public final class TensorDataset implements Dataset {
         return java.util.Collections.unmodifiableMap(fields);
     }
 
-    /** The rows {@code from} (inclusive) to {@code to} (exclusive) as a new data set. */
+    /** The rows {@code from} (inclusive) to {@code to} (exclusive) as a new data set of its own arrays. */
     public TensorDataset subset(int from, int to) {
         if (from < 0 || to > size || from > to) {
             throw new IllegalArgumentException("subset [" + from + ", " + to + ") is outside [0, " + size + ")");
@@ -67,13 +69,15 @@ public final class TensorDataset implements Dataset {
         for (int i = 0; i < idx.length; i++) {
             idx[i] = from + i;
         }
-        return new TensorDataset(batch(idx).fields());
+        Map<String, HostArray> rows = new LinkedHashMap<>();
+        batch(idx).fields().forEach((name, selection) -> rows.put(name, selection.dense()));
+        return new TensorDataset(rows);
     }
 
     @Override
     public HostBatch batch(int[] indices) {
         Map<String, HostArray> out = new LinkedHashMap<>();
-        fields.forEach((name, array) -> out.put(name, Rows.gather(array, indices)));
+        fields.forEach((name, array) -> out.put(name, HostArray.selectRows(array, indices)));
         return new HostBatch(out, indices.length);
     }
 }

@@ -43,12 +43,16 @@ class DataLoaderTest {
     }
 
     @Test
-    void unshuffledBatchesAreCopiesOfTheirRowsNotViews() {
+    void batchesSelectTheirRowsWithoutCopyingAndDenseCopies() {
         TensorDataset data = rows(10);
         HostBatch last = DataLoader.builder(data).batchSize(4).build().iterator(0, 0, 2).next();
-        float[] x = ((HostArray.F32) last.fields().get("input")).data();
+        HostArray input = last.fields().get("input");
+        assertThat(input).isInstanceOf(HostArray.RowSelection.class);
+        assertThat(((HostArray.RowSelection) input).source()).isSameAs(data.fields().get("input"));
+        assertThat(((HostArray.RowSelection) input).rows()).containsExactly(8, 9);
+        float[] x = ((HostArray.F32) input.dense()).data();
         assertThat(x).containsExactly(8, -8, 9, -9);
-        x[0] = 42; // a consumer writing into its batch must not change the data set
+        x[0] = 42; // a consumer writing into its dense copy must not change the data set
         HostBatch again = DataLoader.builder(data).batchSize(4).build().iterator(0, 0, 2).next();
         assertThat(again.fields().get("input").toFloatArray()).containsExactly(8, -8, 9, -9);
         assertThat(again.fields().get("target").toLongArray()).containsExactly(8, 9);

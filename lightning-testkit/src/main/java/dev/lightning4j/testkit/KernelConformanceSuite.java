@@ -189,6 +189,40 @@ public abstract class KernelConformanceSuite {
         }
     }
 
+    /**
+     * A data loader's batches are row selections of the data set's arrays, which a backend copies
+     * run by run straight into its tensors: every dtype, in order (one run), shuffled with a repeat
+     * (a run per row) and selected from a selection, eagerly and as compiled-step inputs.
+     */
+    @Test
+    void rowSelectionsEnterAsTheirRows() {
+        HostArray[] sources = {
+            HostArray.of(new float[] {0, 1, 10, 11, 20, 21, 30, 31, 40, 41}, 5, 2),
+            HostArray.of(new double[] {0.5, 1.5, 2.5, 3.5, 4.5}, 5),
+            HostArray.of(new int[] {0, -1, 2, -3, 4, -5, 6, -7, 8, -9}, 5, 2, 1),
+            HostArray.of(new long[] {1L << 40, 1, 2, 3, -4}, 5),
+            HostArray.of(new boolean[] {true, false, false, true, true, true, false, false, true, false}, 5, 2),
+        };
+        int[][] selections = {{1, 2, 3}, {4, 0, 2, 2}};
+        for (HostArray source : sources) {
+            for (int[] rows : selections) {
+                HostArray.RowSelection sel = HostArray.selectRows(source, rows);
+                HostArray expected = sel.dense();
+                assertThat(expected).isNotInstanceOf(HostArray.RowSelection.class);
+                assertThat(backend.tensor(sel).toHost()).as("eager %s rows %s", source, Arrays.toString(rows))
+                        .isEqualTo(expected);
+                Map<String, HostArray> out = runOnce((ctx, x) -> Map.of("x", x.get("x").reshape(expected.shape())), Map.of("x", sel));
+                HostArray back = out.get("x");
+                assertThat(back.dtype()).isEqualTo(source.dtype());
+                assertThat(back.shape()).isEqualTo(expected.shape());
+                assertThat(back.toDoubleArray()).as("compiled %s rows %s", source, Arrays.toString(rows))
+                        .containsExactly(expected.toDoubleArray());
+            }
+            HostArray.RowSelection nested = HostArray.selectRows(HostArray.selectRows(source, new int[] {4, 3, 2}), new int[] {2, 0});
+            assertThat(backend.tensor(nested).toHost()).isEqualTo(HostArray.selectRows(source, new int[] {2, 4}).dense());
+        }
+    }
+
     @Test
     void scalarTensorHasRankZero() {
         Tensor t = backend.tensor(HostArray.of(new float[] {4f}));
