@@ -21,7 +21,8 @@ import java.util.Map;
  * {@code --loops} picks loops by index (raw DJL, Trainer pytorch, raw TF, Trainer tensorflow, raw
  * TF with Adam as separate ops, the API step without the Trainer on pytorch and on tensorflow, raw TF
  * keeping PyTorch's layouts with transposes in the graph, raw TF keeping only the conv kernels in
- * PyTorch's layout, raw TF with the layouts the Trainer's graph keeps) and
+ * PyTorch's layout, raw TF with the layouts the Trainer's graph keeps, the Trainer on pytorch and on
+ * tensorflow with each batch gathered into arrays of its own) and
  * {@code --compare} pairs of them as A/B; {@code --profile=true} samples each loop's stacks and
  * prints the hottest methods; {@code --jit-warmup} is the seconds each loop trains once per workload
  * before anything is measured. See BENCHMARKS.md.
@@ -68,9 +69,10 @@ public final class Benchmarks {
                 System.gc();
                 Interleaved.Estimate e = Interleaved.measure(loops[a], loops[b], w, warmup, rounds, pairs, block);
                 String row = String.format(Locale.ROOT,
-                        "| %s | %s | %s | %.3f | %.3f | **%.4f (%+.1f%%)** [%.4f, %.4f] | %.3f-%.3f | %.4f | %.6f / %.6f |",
+                        "| %s | %s | %s | %.3f | %.3f | **%.4f (%+.1f%%)** [%.4f, %.4f] | %.3f-%.3f | %.4f (%+.1f%%) | %.4f | %.6f / %.6f |",
                         w.name, LOOPS[a], a == b ? "itself (A/A)" : LOOPS[b], e.msA(), e.msB(), e.ratio(),
-                        100 * (e.ratio() - 1), e.lo(), e.hi(), e.roundMin(), e.roundMax(), e.cpuRatio(), e.lossA(), e.lossB());
+                        100 * (e.ratio() - 1), e.lo(), e.hi(), e.roundMin(), e.roundMax(), e.pairMedian(),
+                        100 * (e.pairMedian() - 1), e.cpuRatio(), e.lossA(), e.lossB());
                 System.out.println("  interleaved " + row);
 
                 rows.add(row);
@@ -79,8 +81,8 @@ public final class Benchmarks {
         System.out.printf(Locale.ROOT, "%nInterleaved: %d rounds of %d pairs of %d-step blocks per comparison, after %d warm-up "
                 + "steps each round%n", rounds, pairs, block, warmup);
         System.out.println("| workload | loop A | loop B | A ms/step | B ms/step | wall ratio A/B [95% CI] "
-                + "| per-round ratios | CPU ratio A/B | last loss A / B |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+                + "| per-round ratios | median pair ratio | CPU ratio A/B | last loss A / B |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         rows.forEach(System.out::println);
         System.out.println();
     }
@@ -97,7 +99,8 @@ public final class Benchmarks {
         "raw TF, Adam as ops (diagnostic)", "API step, no Trainer, pytorch (diagnostic)",
         "API step, no Trainer, tensorflow (diagnostic)", "raw TF in PyTorch's layouts (diagnostic)",
         "raw TF with PyTorch's conv kernels (diagnostic)",
-        "raw TF with the Trainer's layouts (diagnostic)"};
+        "raw TF with the Trainer's layouts (diagnostic)", "Trainer pytorch, gathered batches (diagnostic)",
+        "Trainer tensorflow, gathered batches (diagnostic)"};
 
     public static void main(String[] args) {
         if (System.getProperty("ai.djl.offline") == null) {
@@ -160,8 +163,18 @@ public final class Benchmarks {
 
         StepLoop[] loops = {new RawDjlLoop(), new TrainerLoop("pytorch"), new RawTfLoop(true), new TrainerLoop("tensorflow"),
             new RawTfLoop(false), new ApiStepLoop("pytorch"), new ApiStepLoop("tensorflow"), new RawTfLoop(true, RawTfLoop.Layout.TORCH),
-            new RawTfLoop(true, RawTfLoop.Layout.TORCH_KERNELS), new RawTfLoop(true, RawTfLoop.Layout.TORCH_PERMUTED)};
-        double[] limits = {djlGflops, djlGflops, tfGflops, tfGflops, tfGflops, djlGflops, tfGflops, tfGflops, tfGflops, tfGflops};
+            new RawTfLoop(true, RawTfLoop.Layout.TORCH_KERNELS), new RawTfLoop(true, RawTfLoop.Layout.TORCH_PERMUTED),
+            new TrainerLoop("pytorch", null, true), new TrainerLoop("tensorflow", null, true)};
+        double[] limits = {djlGflops, djlGflops, tfGflops, tfGflops, tfGflops, djlGflops, tfGflops, tfGflops, tfGflops, tfGflops,
+            djlGflops, tfGflops};
+        java.util.Set<Integer> selected = new java.util.HashSet<>();
+        for (String i : opt.get("loops").split(",")) {
+            int index = Integer.parseInt(i.trim());
+            if (index < 0 || index >= loops.length) {
+                throw new IllegalArgumentException("--loops: no loop " + index + "; the loops are 0-" + (loops.length - 1));
+            }
+            selected.add(index);
+        }
         List<String> rows = new ArrayList<>();
         for (String name : opt.get("workloads").split(",")) {
             Workload w = workload(name);
@@ -177,7 +190,7 @@ public final class Benchmarks {
                 // Alternate the order within each engine pair so that drifting load favours neither.
                 int[] order = r % 2 == 0 ? new int[] {0, 1, 5, 2, 3, 6, 4} : new int[] {5, 1, 0, 6, 3, 2, 4};
                 for (int i : order) {
-                    if (!(opt.get("loops").contains(String.valueOf(i)))) {
+                    if (!selected.contains(i)) {
                         continue;
                     }
                     warmUp(loops, i, w, jitWarmup);
@@ -198,7 +211,7 @@ public final class Benchmarks {
             }
             double flops = w.stepFlops();
             for (int i = 0; i < nl; i++) {
-                if (!opt.get("loops").contains(String.valueOf(i))) {
+                if (!selected.contains(i)) {
                     continue;
                 }
                 double med = Stats.median(ms[i]);
@@ -206,11 +219,11 @@ public final class Benchmarks {
                 String cpuRatio = "1 (baseline)";
                 // The diagnostics are compared with their engine's raw loop too.
                 int base = switch (i) {
-                    case 4, 6, 7, 8, 9 -> 2;
-                    case 5 -> 0;
+                    case 4, 6, 7, 8, 9, 11 -> 2;
+                    case 5, 10 -> 0;
                     default -> i - 1;
                 };
-                if ((i % 2 == 1 || i >= 4) && opt.get("loops").contains(String.valueOf(base))) {
+                if ((i % 2 == 1 || i >= 4) && selected.contains(base)) {
                     ratio = ratio(ms[i], ms[base]);
                     cpuRatio = ratio(cpu[i], cpu[base]);
                 }

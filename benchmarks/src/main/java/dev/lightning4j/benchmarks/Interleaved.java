@@ -24,10 +24,12 @@ final class Interleaved {
     /**
      * The comparison of A with B: mean wall ms per step of each, the ratio of total wall times with
      * its 95% interval, the lowest and highest per-round ratio, the ratio of total process CPU times,
-     * and each loop's last loss.
+     * each loop's last loss, and the median of the pairs' ratios (each pair's two blocks ran back to
+     * back, so a burst of load from another tenant skews one pair, not the median; a second reading
+     * of the same times, less sensitive to such bursts than the ratio of totals).
      */
     record Estimate(double msA, double msB, double ratio, double lo, double hi, double roundMin, double roundMax,
-                    double cpuRatio, double lossA, double lossB) {
+                    double cpuRatio, double lossA, double lossB, double pairMedian) {
     }
 
     static Estimate measure(StepLoop a, StepLoop b, Workload w, int warmup, int rounds, int pairs, int block) {
@@ -69,6 +71,12 @@ final class Interleaved {
                 }
             }
         }
+        double[] pairRatios = new double[rounds * pairs];
+        for (int r = 0; r < rounds; r++) {
+            for (int j = 0; j < pairs; j++) {
+                pairRatios[r * pairs + j] = (double) wallA[r][j] / wallB[r][j];
+            }
+        }
         double[] roundRatios = new double[rounds];
         double sumA = 0;
         double sumB = 0;
@@ -99,6 +107,6 @@ final class Interleaved {
         double steps = (double) rounds * pairs * block;
         return new Estimate(sumA / steps / 1e6, sumB / steps / 1e6, sumA / sumB, ratios[(int) (0.025 * resamples)],
                 ratios[(int) (0.975 * resamples) - 1], Stats.min(roundRatios), Stats.max(roundRatios),
-                (double) cpuA / cpuB, lossA, lossB);
+                (double) cpuA / cpuB, lossA, lossB, Stats.median(pairRatios));
     }
 }

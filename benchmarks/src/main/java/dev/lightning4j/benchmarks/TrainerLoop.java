@@ -4,9 +4,11 @@ import dev.lightning4j.callbacks.Callback;
 import dev.lightning4j.callbacks.ProgressBar;
 import dev.lightning4j.core.LightningModule;
 import dev.lightning4j.data.DataLoader;
+import dev.lightning4j.data.Dataset;
 import dev.lightning4j.data.HostBatch;
 import dev.lightning4j.data.TensorDataset;
 import dev.lightning4j.loggers.CSVLogger;
+import dev.lightning4j.tensor.HostArray;
 import dev.lightning4j.trainer.Trainer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.function.LongConsumer;
@@ -32,13 +35,25 @@ final class TrainerLoop implements StepLoop {
     private final LongConsumer everyStep; // called with the global step after each batch (for the RSS series)
 
     TrainerLoop(String backend) {
-        this(backend, null);
+        this(backend, null, false);
     }
 
     TrainerLoop(String backend, LongConsumer everyStep) {
+        this(backend, everyStep, false);
+    }
+
+    /**
+     * @param gatheredBatches true for a diagnostic variant whose data set copies each batch's rows
+     *                        into arrays of their own, as {@code TensorDataset} did before batches
+     *                        became row selections, to measure what that copy costs
+     */
+    TrainerLoop(String backend, LongConsumer everyStep, boolean gatheredBatches) {
         this.backend = backend;
         this.everyStep = everyStep;
+        this.gatheredBatches = gatheredBatches;
     }
+
+    private final boolean gatheredBatches;
 
     /**
      * Batches gathered ahead on a thread ({@code -Dbench.prefetch=N}); 0, the loader's default, by
@@ -97,7 +112,8 @@ final class TrainerLoop implements StepLoop {
                     }
                 }
             };
-            DataLoader train = DataLoader.builder(TensorDataset.of(w.allX, w.allY))
+            TensorDataset data = TensorDataset.of(w.allX, w.allY);
+            DataLoader train = DataLoader.builder(gatheredBatches ? gathering(data) : data)
                     .batchSize(Workload.BATCH).shuffle(false).prefetch(PREFETCH).build();
             LightningModule model = w.model.get();
             thread = new Thread(() -> {
@@ -184,6 +200,23 @@ final class TrainerLoop implements StepLoop {
             }
             deleteTree(dir);
         }
+    }
+
+    /** {@code data}, with each batch's rows copied into arrays of their own (the gather before row selections). */
+    private static Dataset gathering(TensorDataset data) {
+        return new Dataset() {
+            @Override
+            public int size() {
+                return data.size();
+            }
+
+            @Override
+            public HostBatch batch(int[] indices) {
+                Map<String, HostArray> copied = new LinkedHashMap<>();
+                data.batch(indices).fields().forEach((name, rows) -> copied.put(name, rows.dense()));
+                return new HostBatch(copied, indices.length);
+            }
+        };
     }
 
     private static void deleteTree(Path dir) {
