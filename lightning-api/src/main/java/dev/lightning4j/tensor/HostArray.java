@@ -416,28 +416,30 @@ public sealed interface HostArray permits HostArray.F32, HostArray.F64, HostArra
         @Override public DType dtype() { return source.dtype(); }
 
         @Override public HostArray dense() {
-            int n = Math.toIntExact(shape.numel());
-            if (source instanceof F32 a) {
-                float[] out = new float[n];
-                forEachRun((from, to, len) -> System.arraycopy(a.data(), from, out, to, len));
-                return new F32(out, shape);
-            } else if (source instanceof F64 a) {
-                double[] out = new double[n];
-                forEachRun((from, to, len) -> System.arraycopy(a.data(), from, out, to, len));
-                return new F64(out, shape);
-            } else if (source instanceof I32 a) {
-                int[] out = new int[n];
-                forEachRun((from, to, len) -> System.arraycopy(a.data(), from, out, to, len));
-                return new I32(out, shape);
-            } else if (source instanceof I64 a) {
-                long[] out = new long[n];
-                forEachRun((from, to, len) -> System.arraycopy(a.data(), from, out, to, len));
-                return new I64(out, shape);
-            }
-            boolean[] in = ((Bool) source).data();
-            boolean[] out = new boolean[n];
+            Object in = backingArray(source);
+            // System.arraycopy copies between arrays of any one primitive type.
+            Object out = java.lang.reflect.Array.newInstance(in.getClass().getComponentType(), Math.toIntExact(shape.numel()));
             forEachRun((from, to, len) -> System.arraycopy(in, from, out, to, len));
-            return new Bool(out, shape);
+            return switch (source.dtype()) {
+                case FLOAT32 -> new F32((float[]) out, shape);
+                case FLOAT64 -> new F64((double[]) out, shape);
+                case INT32 -> new I32((int[]) out, shape);
+                case INT64 -> new I64((long[]) out, shape);
+                case BOOL -> new Bool((boolean[]) out, shape);
+            };
+        }
+
+        private static Object backingArray(HostArray dense) {
+            if (dense instanceof F32 a) {
+                return a.data();
+            } else if (dense instanceof F64 a) {
+                return a.data();
+            } else if (dense instanceof I32 a) {
+                return a.data();
+            } else if (dense instanceof I64 a) {
+                return a.data();
+            }
+            return ((Bool) dense).data();
         }
 
         @Override public float[] toFloatArray() { return dense().toFloatArray(); }
