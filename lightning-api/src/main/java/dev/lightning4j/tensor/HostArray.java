@@ -342,7 +342,7 @@ public sealed interface HostArray permits HostArray.F32, HostArray.F64, HostArra
     /**
      * Rows of a dense array, selected without copying them: a data loader's batch of an in-memory
      * data set. A backend copies each run of consecutive rows once, straight into its tensor
-     * ({@link #forEachRun}); a gathered copy would be written and read again, which cost about 3%
+     * ({@link #forEachRun}); a gathered copy would be written and read again, which cost 1.5-3%
      * of a TensorFlow MLP step in the benchmarks, through the caches it evicts. It shares the
      * source's array: neither should change while the selection is in use. Everything else reads
      * it through {@link #dense()}.
