@@ -343,7 +343,7 @@ public sealed interface HostArray permits HostArray.F32, HostArray.F64, HostArra
      * Rows of a dense array, selected without copying them: a data loader's batch of an in-memory
      * data set. A backend copies each run of consecutive rows once, straight into its tensor
      * ({@link #forEachRun}); a gathered copy would be written and read again, which cost 1.5-3%
-     * of a TensorFlow MLP step in the benchmarks, through the caches it evicts. It shares the
+     * of a step of the benchmarks' MLP on a graph engine, through the caches it evicts. It shares the
      * source's array: neither should change while the selection is in use. Everything else reads
      * it through {@link #dense()}.
      *
@@ -367,10 +367,26 @@ public sealed interface HostArray permits HostArray.F32, HostArray.F64, HostArra
             for (int r : rows) {
                 checkRow(r, total, whole);
             }
-            if (!shape.equals(whole.with(0, rows.length))) {
+            if (!isRowsOf(shape, rows.length, whole)) {
                 throw new IllegalArgumentException("a selection of " + rows.length + " rows of shape " + whole
                         + " has shape " + whole.with(0, rows.length) + ", not " + shape);
             }
+        }
+
+        /**
+         * Whether {@code shape} is {@code whole} with {@code rows} rows, compared in place: this runs for
+         * every field of every batch, after {@code selectRows} has just built that shape.
+         */
+        private static boolean isRowsOf(Shape shape, int rows, Shape whole) {
+            if (shape.rank() != whole.rank() || shape.get(0) != rows) {
+                return false;
+            }
+            for (int d = 1; d < whole.rank(); d++) {
+                if (shape.get(d) != whole.get(d)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         static void checkRow(int row, int total, Shape whole) {
