@@ -80,26 +80,11 @@ public final class EvaluationLoop implements AutoCloseable {
 
     private Map<String, Double> run(DataLoader loader, int maxBatches, boolean record) {
         EpochMetrics metrics = new EpochMetrics(stage);
-        Hooks h = ctx.hooks();
-        boolean validating = stage == RunningStage.VALIDATING;
         withEvalMode(() -> {
             try (BatchIterator it = loader.iterator(0, ctx.dataSeed(), 0)) {
+                // One call per batch: this loop runs interpreted until the JIT replaces it (see FitLoop).
                 for (int i = 0; i < maxBatches && it.hasNext(); i++) {
-                    HostBatch batch = it.next();
-                    int idx = i;
-                    if (validating) {
-                        h.start(c -> c.onValidationBatchStart(h.trainer(), model, batch, idx), m -> m.onValidationBatchStart(batch, idx));
-                    }
-                    step.batchIdx = i;
-                    Map<String, HostArray> out = SyncDist.reduce(ctx.strategy(), compiled.run(batch.fields()), step.logged());
-                    Map<String, Double> stepValues = metrics.addStep(out, step.logged(), batch.size());
-                    if (record) {
-                        ctx.state().record(stepValues, metrics::isProgBar);
-                    }
-                    if (validating) {
-                        h.end(c -> c.onValidationBatchEnd(h.trainer(), model, stepValues, batch, idx),
-                                m -> m.onValidationBatchEnd(stepValues, batch, idx));
-                    }
+                    evaluate(it.next(), i, metrics, record);
                 }
             }
         });
@@ -109,6 +94,24 @@ public final class EvaluationLoop implements AutoCloseable {
             ctx.logMetrics(withEpoch(epoch), ctx.state().globalStep());
         }
         return epoch;
+    }
+
+    private void evaluate(HostBatch batch, int batchIdx, EpochMetrics metrics, boolean record) {
+        Hooks h = ctx.hooks();
+        boolean validating = stage == RunningStage.VALIDATING;
+        if (validating && h.dispatches(Hooks.BatchHook.VALIDATION_BATCH_START)) {
+            h.start(c -> c.onValidationBatchStart(h.trainer(), model, batch, batchIdx), m -> m.onValidationBatchStart(batch, batchIdx));
+        }
+        step.batchIdx = batchIdx;
+        Map<String, HostArray> out = SyncDist.reduce(ctx.strategy(), compiled.run(batch.fields()), step.logged());
+        Map<String, Double> stepValues = metrics.addStep(out, step.logged(), batch.size());
+        if (record) {
+            ctx.state().record(stepValues, metrics::isProgBar);
+        }
+        if (validating && h.dispatches(Hooks.BatchHook.VALIDATION_BATCH_END)) {
+            h.end(c -> c.onValidationBatchEnd(h.trainer(), model, stepValues, batch, batchIdx),
+                    m -> m.onValidationBatchEnd(stepValues, batch, batchIdx));
+        }
     }
 
     private Map<String, Double> withEpoch(Map<String, Double> metrics) {

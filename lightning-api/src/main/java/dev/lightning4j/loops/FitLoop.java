@@ -9,6 +9,7 @@ import dev.lightning4j.core.RunningStage;
 import dev.lightning4j.data.BatchIterator;
 import dev.lightning4j.data.DataLoader;
 import dev.lightning4j.data.HostBatch;
+import dev.lightning4j.loops.Hooks.BatchHook;
 import dev.lightning4j.optim.LRScheduler;
 import dev.lightning4j.tensor.HostArray;
 import dev.lightning4j.trainer.BatchLimit;
@@ -139,13 +140,12 @@ public final class FitLoop implements AutoCloseable {
         int valEvery = valDue ? Math.max(1, config.valCheckInterval().count() > 0
                 ? config.valCheckInterval().count() : (int) Math.floor(trainBatches * config.valCheckInterval().fraction())) : 0;
         try (BatchIterator it = train.iterator(epoch, ctx.dataSeed(), first)) {
+            // The loop runs once per epoch, so the JIT compiles it late (by on-stack replacement after
+            // tens of thousands of iterations) and it runs interpreted until then; its body is one
+            // call, so everything done per batch is in methods that are compiled after a few hundred
+            // batches.
             for (int i = first; i < trainBatches && it.hasNext(); i++) {
-                HostBatch batch = it.next();
-                runBatch(batch, i, metrics);
-                if (valDue && (i + 1) % valEvery == 0) {
-                    validate();
-                }
-                if (stepLimitReached() || timeLimitReached() || stopRequested()) {
+                if (!trainOn(it.next(), i, metrics, valDue ? valEvery : 0)) {
                     break;
                 }
             }
@@ -164,11 +164,25 @@ public final class FitLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * Trains on one batch, validates when {@code valEvery} (0: not this epoch) says so, and returns
+     * whether the epoch goes on.
+     */
+    private boolean trainOn(HostBatch batch, int batchIdx, EpochMetrics metrics, int valEvery) {
+        runBatch(batch, batchIdx, metrics);
+        if (valEvery > 0 && (batchIdx + 1) % valEvery == 0) {
+            validate();
+        }
+        return !(stepLimitReached() || timeLimitReached() || stopRequested());
+    }
+
     private void runBatch(HostBatch batch, int batchIdx, EpochMetrics metrics) {
         TrainerConfig config = ctx.config();
         TrainerState state = ctx.state();
         Hooks h = ctx.hooks();
-        h.start(c -> c.onTrainBatchStart(h.trainer(), model, batch, batchIdx), m -> m.onTrainBatchStart(batch, batchIdx));
+        if (h.dispatches(BatchHook.TRAIN_BATCH_START)) {
+            h.start(c -> c.onTrainBatchStart(h.trainer(), model, batch, batchIdx), m -> m.onTrainBatchStart(batch, batchIdx));
+        }
         boolean update = accumulateStep == null || (batchIdx + 1) % config.accumulateGradBatches() == 0
                 || batchIdx + 1 == trainBatches;
         TrainingStep step = update ? updateStep : accumulateStep;
@@ -184,10 +198,16 @@ public final class FitLoop implements AutoCloseable {
         if (config.detectAnomaly() && gradNorm != null) {
             checkFinite(gradNorm.item(), "the gradients' total norm", batchIdx);
         }
-        h.start(c -> c.onBeforeBackward(h.trainer(), model, loss), m -> m.onBeforeBackward(loss));
-        h.start(c -> c.onAfterBackward(h.trainer(), model), ModelHooks::onAfterBackward);
+        if (h.dispatches(BatchHook.BEFORE_BACKWARD)) {
+            h.start(c -> c.onBeforeBackward(h.trainer(), model, loss), m -> m.onBeforeBackward(loss));
+        }
+        if (h.dispatches(BatchHook.AFTER_BACKWARD)) {
+            h.start(c -> c.onAfterBackward(h.trainer(), model), ModelHooks::onAfterBackward);
+        }
         if (update) {
-            h.start(c -> c.onBeforeOptimizerStep(h.trainer(), model), ModelHooks::onBeforeOptimizerStep);
+            if (h.dispatches(BatchHook.BEFORE_OPTIMIZER_STEP)) {
+                h.start(c -> c.onBeforeOptimizerStep(h.trainer(), model), ModelHooks::onBeforeOptimizerStep);
+            }
             state.incrementGlobalStep();
             if (optimization.scheduler() != null && optimization.interval() == Optimization.Interval.STEP) {
                 stepScheduler();
@@ -200,8 +220,10 @@ public final class FitLoop implements AutoCloseable {
         if (update && state.globalStep() % config.logEveryNSteps() == 0 && !stepValues.isEmpty()) {
             ctx.logMetrics(stepValues, state.globalStep());
         }
-        h.end(c -> c.onTrainBatchEnd(h.trainer(), model, stepValues, batch, batchIdx),
-                m -> m.onTrainBatchEnd(stepValues, batch, batchIdx));
+        if (h.dispatches(BatchHook.TRAIN_BATCH_END)) {
+            h.end(c -> c.onTrainBatchEnd(h.trainer(), model, stepValues, batch, batchIdx),
+                    m -> m.onTrainBatchEnd(stepValues, batch, batchIdx));
+        }
     }
 
     private void validate() {
