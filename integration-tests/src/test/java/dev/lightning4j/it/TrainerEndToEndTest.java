@@ -111,6 +111,17 @@ class TrainerEndToEndTest {
         }
     }
 
+    @ForEachBackend
+    void aNullModelIsNamed(String backend) {
+        DataLoader loader = DataLoader.builder(TensorDataset.of(HostArray.of(new float[] {1, 2}, 2, 1),
+                HostArray.of(new float[] {1, 2}, 2, 1))).batchSize(2).build();
+        try (Trainer trainer = Trainer.builder().backend(backend).defaultRootDir(logs).maxEpochs(1).build()) {
+            assertThatThrownBy(() -> trainer.fit(null, loader, null))
+                    .isInstanceOf(NullPointerException.class)
+                    .hasMessage("Trainer: the LightningModule to fit is null");
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void anUnknownBackendListsTheInstalledOnes() {
         assertThatThrownBy(() -> Trainer.builder().backend("jax").build())

@@ -305,6 +305,10 @@ public final class Trainer implements AutoCloseable {
 
     /** Wraps a stage in setup/teardown hooks, reports failures to callbacks, and flushes loggers. */
     private <T> T run(LightningModule model, Stage stage, Supplier<T> body) {
+        if (model == null) {
+            throw new NullPointerException("Trainer: the LightningModule to " + stage.name().toLowerCase(java.util.Locale.ROOT)
+                    + " is null");
+        }
         Hooks hooks = new Hooks(this, model, callbacks);
         activeModel = model;
         hooks.start(c -> c.setup(this, model, stage), null);
