@@ -434,15 +434,20 @@ public final class TensorFlowBackend implements Backend, JitCompilation, Determi
         try {
             Scope s = variableScope.withSubScope(sanitize(name) + "_" + (variableCount++));
             org.tensorflow.ndarray.Shape shape = TfTypes.tfShape(initial.shape());
+            boolean transposed = TfVariable.storedTransposed(initial.shape());
+            org.tensorflow.ndarray.Shape stored = transposed ? TfTypes.tfShape(permute(initial.shape(), TfVariable.TO_STORED)) : shape;
             var dt = TfTypes.dataType(initial.dtype());
             // The shared name is the op's own unique name, so the resource belongs to this variable alone.
             String handleName = s.makeOpName("handle");
             Output<?> handleNamed = graph.opBuilder("VarHandleOp", handleName, s)
-                    .setAttr("dtype", dt).setAttr("shape", shape).setAttr("shared_name", handleName).build().output(0);
+                    .setAttr("dtype", dt).setAttr("shape", stored).setAttr("shared_name", handleName).build().output(0);
+            // Loaded and read between steps in the torch layout; stored transposed when rank 4 (see TfVariable).
             Output<?> value = s.opBuilder("Placeholder", "value").setAttr("dtype", dt).setAttr("shape", shape).build().output(0);
+            Output<?> storedValue = transposed ? transpose(s, value, TfVariable.TO_STORED, "to_stored") : value;
             Operation load = s.opBuilder("AssignVariableOp", "load")
-                    .addInput(handleNamed).addInput(value).setAttr("dtype", dt).build();
-            Output<?> read = s.opBuilder("ReadVariableOp", "read").addInput(handleNamed).setAttr("dtype", dt).build().output(0);
+                    .addInput(handleNamed).addInput(storedValue).setAttr("dtype", dt).build();
+            Output<?> storedRead = s.opBuilder("ReadVariableOp", "read").addInput(handleNamed).setAttr("dtype", dt).build().output(0);
+            Output<?> read = transposed ? transpose(s, storedRead, TfVariable.TO_LOGICAL, "to_logical") : storedRead;
             TfVariable v = new TfVariable(this, name, initial.shape(), initial.dtype(), trainable, handleNamed, value, load, read);
             try (Tensor t = TfTypes.toTf(initial)) {
                 v.runLoad(t);
@@ -454,6 +459,22 @@ public final class TensorFlowBackend implements Backend, JitCompilation, Determi
         } finally {
             graphLock.unlock();
         }
+    }
+
+    private static Output<?> transpose(Scope s, Output<?> x, int[] perm, String name) {
+        Output<?> p;
+        try (Tensor t = org.tensorflow.types.TInt32.vectorOf(perm)) {
+            p = s.opBuilder("Const", name + "_perm").setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
+        }
+        return s.opBuilder("Transpose", name).addInput(x).addInput(p).build().output(0);
+    }
+
+    private static Shape permute(Shape shape, int[] perm) {
+        long[] dims = new long[perm.length];
+        for (int i = 0; i < perm.length; i++) {
+            dims[i] = shape.get(perm[i]);
+        }
+        return Shape.of(dims);
     }
 
     void destroyVariable(TfVariable v, Output<?> handle) {

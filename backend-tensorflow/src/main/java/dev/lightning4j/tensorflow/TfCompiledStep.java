@@ -328,6 +328,7 @@ public final class TfCompiledStep implements CompiledStep {
         public Gradients valueAndGrad(Supplier<Tensor> loss, List<Variable> wrt) {
             Output<?>[] xs = new Output<?>[wrt.size()];
             TfVariable[] vars = new TfVariable[wrt.size()];
+            boolean[] viewed = new boolean[wrt.size()];
             for (int i = 0; i < xs.length; i++) {
                 if (!(wrt.get(i) instanceof TfVariable v) || v.backend() != backend) {
                     throw new IllegalArgumentException("valueAndGrad in step '" + name + "': " + wrt.get(i)
@@ -338,7 +339,12 @@ public final class TfCompiledStep implements CompiledStep {
                             + "' is not trainable");
                 }
                 vars[i] = v;
-                xs[i] = trace.read(v).output(); // the same read op the loss will use
+                // The value the loss will use; for a view of a transposed-stored kernel, the stored value,
+                // which a conv reads directly (the view is then not on the loss's path).
+                Output<?> current = trace.read(v).output();
+                Output<?> stored = trace.storedSource(current);
+                viewed[i] = stored != null;
+                xs[i] = viewed[i] ? stored : current;
             }
             Tensor value = loss.get();
             TfTensor y = backend.tf(value.nativeTensor());
@@ -367,7 +373,8 @@ public final class TfCompiledStep implements CompiledStep {
                     // The loss does not depend on this variable: its gradient is zero, as in PyTorch's zero-filled grads.
                     grads.add(Tensor.wrap(backend, backend.kernels().full(vars[i].shape(), 0, vars[i].dtype(), backend.devices().get(0))));
                 } else {
-                    grads.add(Tensor.wrap(backend, new TfTensor(g, trace)));
+                    // In the torch layout; a fused optimizer update sees through the view to g itself.
+                    grads.add(Tensor.wrap(backend, new TfTensor(viewed[i] ? trace.logicalView(g) : g, trace)));
                 }
             }
             return new Gradients(Tensor.wrap(backend, y), grads);

@@ -842,7 +842,9 @@ final class TfKernels implements Kernels, FusedOptimizerKernels, FusedLossKernel
             if (oneD) {
                 w = c.op("ExpandDims", w, c.i32Scalar(2));
             }
-            w = c.op("Transpose", w, c.i32(2, 3, 1, 0));
+            // A kernel read from its variable is stored HWIO already (see TfVariable): no transpose.
+            Output<?> stored = c.env instanceof Trace trace && !oneD ? trace.storedSource(w) : null;
+            w = stored != null ? stored : c.op("Transpose", w, c.i32(TfVariable.TO_STORED));
             long[] ws = weight.shape().dims();
             long[] hwio = {oneD ? 1 : ws[2], ws[ws.length - 1], ws[1], ws[0]};
             if (dil[0] > 1 || dil[1] > 1) {
@@ -950,16 +952,17 @@ final class TfKernels implements Kernels, FusedOptimizerKernels, FusedLossKernel
         DType dt = p.dtype();
         try (Call c = new Call()) {
             if (s.decay() != null) {
-                // AdamW: p *= 1 - lr * weight_decay before the update, as torch.
-                Output<?> decayed = c.op("Mul", trace.read(p).output(), c.in(s.decay().tensor().get()));
-                trace.assign(p, new TfTensor(decayed, trace));
+                // AdamW: p *= 1 - lr * weight_decay before the update, as torch (elementwise, so in the stored layout).
+                Output<?> decayed = c.op("Mul", trace.readStored(p), c.in(s.decay().tensor().get()));
+                trace.assignStoredValue(p, decayed);
             }
             Output<?> zero = c.scalar(0, dt);
             Output<?> lr = c.in(s.lr().tensor().get());
             Output<?> beta1 = c.in(s.beta1().tensor().get());
             Output<?> beta2 = c.in(s.beta2().tensor().get());
             Output<?> eps = c.in(s.eps().tensor().get());
-            Output<?> g = c.in(grad);
+            // The slots have the parameter's shape, so its stored layout: the update is elementwise in it.
+            Output<?> g = trace.stored(p, c.in(grad));
             trace.updateInPlace(List.of(p, m, v), "ResourceApplyAdam", b -> b.addInput(p.handle()).addInput(m.handle())
                     .addInput(v.handle()).addInput(zero).addInput(zero).addInput(lr).addInput(beta1).addInput(beta2)
                     .addInput(eps).addInput(g));

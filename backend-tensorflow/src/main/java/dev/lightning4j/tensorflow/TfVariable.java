@@ -16,8 +16,20 @@ import org.tensorflow.Tensor;
  * long-lived {@link Session}. Between steps it is read and loaded through a fixed read op and a
  * placeholder-fed assign op built once at creation; inside a trace it is read and assigned through
  * the {@link Trace}, which gives it eager-like semantics.
+ *
+ * <p>A rank-4 variable (a conv kernel {@code [O, I, kh, kw]}, and the optimizer slots and gradient
+ * accumulators of one, which have its shape) is stored in TensorFlow's filter layout HWIO
+ * {@code [kh, kw, I, O]}. Its shape, reads, assignments, {@link #toHost} and {@link #load} stay in
+ * the torch layout; inside a trace a read is a {@code Transpose} of the stored value that the conv
+ * kernel, the gradient and the fused optimizer update see through, so a training step moves no
+ * kernel between layouts (two transposes per conv per step otherwise, forward and backward).
  */
 final class TfVariable implements Variable {
+    /** The permutation from the torch layout OIHW to the stored HWIO (also the conv kernel's). */
+    static final int[] TO_STORED = {2, 3, 1, 0};
+    /** The permutation from the stored HWIO back to OIHW. */
+    static final int[] TO_LOGICAL = {3, 2, 0, 1};
+
     private final TensorFlowBackend backend;
     private final String name;
     private final Shape shape;
@@ -60,6 +72,15 @@ final class TfVariable implements Variable {
     @Override
     public boolean trainable() {
         return trainable;
+    }
+
+    /** True when the variable is stored transposed by {@link #TO_STORED} (rank 4). */
+    boolean storedTransposed() {
+        return storedTransposed(shape);
+    }
+
+    static boolean storedTransposed(Shape logical) {
+        return logical.rank() == 4;
     }
 
     Output<?> handle() {

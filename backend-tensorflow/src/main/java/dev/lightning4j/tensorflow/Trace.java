@@ -50,6 +50,8 @@ final class Trace extends Env {
     private final Set<String> scalarKeys = new HashSet<>();
     private final Map<Output<?>, Output<?>> nhwcSources = new HashMap<>();
     private final Map<Output<?>, NhwcFlat> nhwcFlats = new HashMap<>();
+    /** Each torch-layout view of a transposed-stored value (see TfVariable): the view -> the stored value. */
+    private final Map<Output<?>, Output<?>> storedSources = new HashMap<>();
     private int gradientCount;
 
     /**
@@ -107,26 +109,79 @@ final class Trace extends Env {
                 + "(return them as outputs, or keep a Variable instead)");
     }
 
-    /** The variable's value in this trace. */
+    /** The variable's value in this trace, in the torch layout. */
     TfTensor read(TfVariable v) {
         TfTensor t = values.get(v);
         if (t == null) {
             Operation read = build("ReadVariableOp",
                     b -> b.addInput(v.handle()).setAttr("dtype", TfTypes.dataType(v.dtype())));
             readOps.put(v, read);
-            t = new TfTensor(read.output(0), this);
+            t = view(v, read.output(0));
             values.put(v, t);
         }
         return t;
     }
 
+    /** The variable's value in this trace as it is stored (transposed when {@link TfVariable#storedTransposed}). */
+    Output<?> readStored(TfVariable v) {
+        return stored(v, read(v).output());
+    }
+
+    /**
+     * The stored value that {@code view} is the torch-layout view of, or null when it is not such a
+     * view: a kernel that would transpose {@code view} by {@link TfVariable#TO_STORED} uses this.
+     */
+    Output<?> storedSource(Output<?> view) {
+        return storedSources.get(view);
+    }
+
+    /** {@code value} (torch layout) as {@code v} stores it: the value it is a view of, else transposed. */
+    Output<?> stored(TfVariable v, Output<?> value) {
+        if (!v.storedTransposed()) {
+            return value;
+        }
+        Output<?> source = storedSources.get(value);
+        return source != null ? source : transpose(value, TfVariable.TO_STORED);
+    }
+
+    /** The torch-layout view of {@code stored}, a value as {@code v} stores it. */
+    TfTensor view(TfVariable v, Output<?> stored) {
+        return new TfTensor(v.storedTransposed() ? logicalView(stored) : stored, this);
+    }
+
+    /** The torch-layout view of a value stored transposed (a rank-4 variable's, or a gradient of one). */
+    Output<?> logicalView(Output<?> stored) {
+        Output<?> view = transpose(stored, TfVariable.TO_LOGICAL);
+        storedSources.put(view, stored);
+        return view;
+    }
+
+    private Output<?> transpose(Output<?> x, int[] perm) {
+        Output<?> p;
+        try (org.tensorflow.Tensor t = org.tensorflow.types.TInt32.vectorOf(perm)) {
+            p = constant(t);
+        }
+        return build("Transpose", b -> b.addInput(x).addInput(p)).output(0);
+    }
+
     /** Records {@code v := value}, ordered after this trace's read of {@code v} and its earlier assignments. */
     void assign(TfVariable v, TfTensor value) {
         Output<?> in = input(value);
+        assignStored(v, stored(v, in));
+        values.put(v, value.env() == this ? value : new TfTensor(in, this));
+    }
+
+    /** Records {@code v := stored}, a value in {@code v}'s stored layout (see {@link #readStored}). */
+    void assignStoredValue(TfVariable v, Output<?> stored) {
+        assignStored(v, stored);
+        values.put(v, view(v, stored));
+    }
+
+    private void assignStored(TfVariable v, Output<?> stored) {
         Operation read = readOps.get(v);
         Operation previous = lastAssign.get(v);
         GraphOperation op = (GraphOperation) build("AssignVariableOp", b -> {
-            b.addInput(v.handle()).addInput(in).setAttr("dtype", TfTypes.dataType(v.dtype()));
+            b.addInput(v.handle()).addInput(stored).setAttr("dtype", TfTypes.dataType(v.dtype()));
             if (read != null) {
                 b.addControlInput(read);
             }
@@ -136,12 +191,11 @@ final class Trace extends Env {
         });
         lastAssign.put(v, op);
         assigns.add(op);
-        values.put(v, value.env() == this ? value : new TfTensor(in, this));
     }
 
     /**
      * Records an op that updates {@code vars} in place through their handles (a fused optimizer
-     * kernel such as {@code ResourceApplyAdam}): ordered after this trace's reads and earlier
+     * kernel such as {@code ResourceApplyAdam}, whose inputs are in the stored layout): ordered after this trace's reads and earlier
      * assignments of each, executed on every run, and read afterwards by a new read op that follows it.
      */
     void updateInPlace(List<TfVariable> vars, String type, Consumer<OperationBuilder> inputs) {
@@ -165,7 +219,7 @@ final class Trace extends Env {
             Operation after = build("ReadVariableOp",
                     b -> b.addInput(v.handle()).setAttr("dtype", TfTypes.dataType(v.dtype())).addControlInput(op));
             readOps.put(v, after);
-            values.put(v, new TfTensor(after.output(0), this));
+            values.put(v, view(v, after.output(0)));
         }
     }
 

@@ -133,6 +133,75 @@ class TensorFlowTracingTest {
         }
     }
 
+    /**
+     * A conv kernel is stored in TensorFlow's filter layout: the traced Conv2D reads the variable with
+     * no Transpose, and the fused Adam update takes the filter gradient as Conv2DBackpropFilter made
+     * it; reads in a trace, toHost and load stay in the torch layout.
+     */
+    @Test
+    void convKernelsAreStoredInTheFilterLayoutAndSeenInTheTorchLayout() {
+        class Model extends dev.lightning4j.nn.Module {
+            final dev.lightning4j.nn.Parameter w = registerParameter("w", HostArray.of(
+                    new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18}, 2, 1, 3, 3));
+        }
+        Model model = new Model();
+        model.to(backend, Device.cpu());
+        float[] torchLayout = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18};
+        assertThat(model.w.data()).isEqualTo(HostArray.of(torchLayout, 2, 1, 3, 3));
+        dev.lightning4j.optim.Adam adam = new dev.lightning4j.optim.Adam(model.parameters(), 0.1);
+        int[] one = {1, 1};
+        AtomicReference<Output<?>> convOut = new AtomicReference<>();
+        try (CompiledStep step = backend.compile("stored", Device.cpu(), (ctx, in) -> {
+            Tensor[] y = new Tensor[1];
+            Gradients g = ctx.valueAndGrad(() -> {
+                y[0] = in.get("x").conv(model.w.value(), null, one, one, one, 1);
+                return y[0].square().sum();
+            }, List.of(model.w.variable()));
+            convOut.set(backend.tf(y[0].nativeTensor()).output());
+            Tensor before = model.w.value();
+            adam.step(ctx, Map.of(model.w, g.grads().get(0)));
+            return Map.of("loss", g.value(), "w", before, "grad", g.grads().get(0));
+        })) {
+            adam.beginStep();
+            float[] x = new float[2 * 4 * 4];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (i % 7) - 3;
+            }
+            Map<String, HostArray> out = step.run(Map.of("x", HostArray.of(x, 2, 1, 4, 4)));
+            assertThat(out.get("w")).as("a traced read").isEqualTo(HostArray.of(torchLayout, 2, 1, 3, 3));
+            assertThat(out.get("grad").shape()).isEqualTo(Shape.of(2, 1, 3, 3));
+            // Adam's first step moves each weight by lr against its gradient's sign, in the torch layout.
+            double[] grad = out.get("grad").toDoubleArray();
+            double[] after = model.w.data().toDoubleArray();
+            for (int i = 0; i < after.length; i++) {
+                assertThat(after[i]).as("weight %d", i).isCloseTo(torchLayout[i] - 0.1 * Math.signum(grad[i]), within(1e-5));
+            }
+        }
+        // Conv2D(input, filter) <- Transpose to NCHW; the filter comes straight from the variable.
+        GraphOperation conv2d = (GraphOperation) ((GraphOperation) convOut.get().op()).input(0).op();
+        assertThat(conv2d.type()).isEqualTo("Conv2D");
+        assertThat(inputType(conv2d.output(0), 1)).as("the conv's filter").isEqualTo("ReadVariableOp");
+        GraphOperation apply = lastOp("ResourceApplyAdam");
+        assertThat(apply.input(9).op().type()).as("the fused update's gradient").isEqualTo("Conv2DBackpropFilter");
+        HostArray loaded = HostArray.of(new float[] {18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1}, 2, 1, 3, 3);
+        model.w.variable().load(loaded);
+        assertThat(model.w.variable().toHost()).isEqualTo(loaded);
+        adam.releaseState();
+        model.w.variable().close();
+    }
+
+    private GraphOperation lastOp(String type) {
+        GraphOperation last = null;
+        java.util.Iterator<GraphOperation> it = backend.graph().operations();
+        while (it.hasNext()) {
+            GraphOperation op = it.next();
+            if (op.type().equals(type)) {
+                last = op;
+            }
+        }
+        return last;
+    }
+
     @Test
     void adamRunsAsOneFusedResourceApplyAdamPerParameter() {
         class Model extends dev.lightning4j.nn.Module {
