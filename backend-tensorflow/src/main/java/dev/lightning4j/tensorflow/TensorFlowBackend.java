@@ -443,11 +443,11 @@ public final class TensorFlowBackend implements Backend, JitCompilation, Determi
                     .setAttr("dtype", dt).setAttr("shape", stored).setAttr("shared_name", handleName).build().output(0);
             // Loaded and read between steps in the torch layout; stored transposed when rank 4 (see TfVariable).
             Output<?> value = s.opBuilder("Placeholder", "value").setAttr("dtype", dt).setAttr("shape", shape).build().output(0);
-            Output<?> storedValue = transposed ? transpose(s, value, TfVariable.TO_STORED, "to_stored") : value;
+            Output<?> storedValue = transposed ? TfVariable.transpose(s, value, TfVariable.TO_STORED, "to_stored") : value;
             Operation load = s.opBuilder("AssignVariableOp", "load")
                     .addInput(handleNamed).addInput(storedValue).setAttr("dtype", dt).build();
             Output<?> storedRead = s.opBuilder("ReadVariableOp", "read").addInput(handleNamed).setAttr("dtype", dt).build().output(0);
-            Output<?> read = transposed ? transpose(s, storedRead, TfVariable.TO_LOGICAL, "to_logical") : storedRead;
+            Output<?> read = transposed ? TfVariable.transpose(s, storedRead, TfVariable.TO_LOGICAL, "to_logical") : storedRead;
             TfVariable v = new TfVariable(this, name, initial.shape(), initial.dtype(), trainable, handleNamed, value, load, read);
             try (Tensor t = TfTypes.toTf(initial)) {
                 v.runLoad(t);
@@ -459,14 +459,6 @@ public final class TensorFlowBackend implements Backend, JitCompilation, Determi
         } finally {
             graphLock.unlock();
         }
-    }
-
-    private static Output<?> transpose(Scope s, Output<?> x, int[] perm, String name) {
-        Output<?> p;
-        try (Tensor t = org.tensorflow.types.TInt32.vectorOf(perm)) {
-            p = s.opBuilder("Const", name + "_perm").setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
-        }
-        return s.opBuilder("Transpose", name).addInput(x).addInput(p).build().output(0);
     }
 
     private static Shape permute(Shape shape, int[] perm) {

@@ -843,7 +843,7 @@ final class TfKernels implements Kernels, FusedOptimizerKernels, FusedLossKernel
                 w = c.op("ExpandDims", w, c.i32Scalar(2));
             }
             // A kernel read from its variable is stored HWIO already (see TfVariable): no transpose.
-            Output<?> stored = c.env instanceof Trace trace && !oneD ? trace.storedSource(w) : null;
+            Output<?> stored = c.env instanceof Trace trace ? trace.storedSource(w) : null;
             w = stored != null ? stored : c.op("Transpose", w, c.i32(TfVariable.TO_STORED));
             long[] ws = weight.shape().dims();
             long[] hwio = {oneD ? 1 : ws[2], ws[ws.length - 1], ws[1], ws[0]};

@@ -10,6 +10,8 @@ import org.tensorflow.Output;
 import org.tensorflow.Result;
 import org.tensorflow.Session;
 import org.tensorflow.Tensor;
+import org.tensorflow.op.Scope;
+import org.tensorflow.types.TInt32;
 
 /**
  * A resource variable in the backend's graph ({@code VarHandleOp}), living in the backend's one
@@ -81,6 +83,15 @@ final class TfVariable implements Variable {
 
     static boolean storedTransposed(Shape logical) {
         return logical.rank() == 4;
+    }
+
+    /** A {@code Transpose} of {@code x} by {@code perm}, named {@code name} in {@code scope}. */
+    static Output<?> transpose(Scope scope, Output<?> x, int[] perm, String name) {
+        Output<?> p;
+        try (Tensor t = TInt32.vectorOf(perm)) {
+            p = scope.opBuilder("Const", name + "_perm").setAttr("value", t).setAttr("dtype", t.dataType()).build().output(0);
+        }
+        return scope.opBuilder("Transpose", name).addInput(x).addInput(p).build().output(0);
     }
 
     Output<?> handle() {

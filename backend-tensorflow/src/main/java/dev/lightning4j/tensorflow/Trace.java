@@ -157,11 +157,7 @@ final class Trace extends Env {
     }
 
     private Output<?> transpose(Output<?> x, int[] perm) {
-        Output<?> p;
-        try (org.tensorflow.Tensor t = org.tensorflow.types.TInt32.vectorOf(perm)) {
-            p = constant(t);
-        }
-        return build("Transpose", b -> b.addInput(x).addInput(p)).output(0);
+        return TfVariable.transpose(scope, x, perm, "Transpose");
     }
 
     /** Records {@code v := value}, ordered after this trace's read of {@code v} and its earlier assignments. */
@@ -195,8 +191,9 @@ final class Trace extends Env {
 
     /**
      * Records an op that updates {@code vars} in place through their handles (a fused optimizer
-     * kernel such as {@code ResourceApplyAdam}, whose inputs are in the stored layout): ordered after this trace's reads and earlier
-     * assignments of each, executed on every run, and read afterwards by a new read op that follows it.
+     * kernel such as {@code ResourceApplyAdam}, whose inputs are in the stored layout): ordered
+     * after this trace's reads and earlier assignments of each, executed on every run, and read
+     * afterwards by a new read op that follows it.
      */
     void updateInPlace(List<TfVariable> vars, String type, Consumer<OperationBuilder> inputs) {
         GraphOperation op = (GraphOperation) build(type, b -> {
