@@ -11,7 +11,10 @@ import dev.lightning4j.data.Batch;
 import dev.lightning4j.data.DataLoader;
 import dev.lightning4j.data.LightningDataModule;
 import dev.lightning4j.data.TensorDataset;
+import dev.lightning4j.nn.Conv2d;
+import dev.lightning4j.nn.Flatten;
 import dev.lightning4j.nn.Linear;
+import dev.lightning4j.nn.MaxPool2d;
 import dev.lightning4j.nn.ReLU;
 import dev.lightning4j.nn.Sequential;
 import dev.lightning4j.nn.Tanh;
@@ -134,6 +137,84 @@ class CrossEngineParityTest {
         List<Double> losses = report.runs().get(0).losses();
         assertThat(losses.get(49)).isLessThan(losses.get(0));
         System.out.printf("[parity] %s: max loss error %.2e, max weight error %.2e%n", name,
+                report.maxLossError(), report.maxWeightError());
+    }
+
+    /**
+     * A small CNN: on TensorFlow its conv kernels, their optimizer slots and gradient accumulators
+     * are stored in the filter layout (HWIO) behind their torch-layout shape, which this exercises
+     * through AdamW's decay, SGD's momentum (not a fused kernel) and accumulation over 2 batches.
+     */
+    static final class SmallCnn extends LightningModule {
+        private final Sequential net = register("net", new Sequential(new Conv2d(1, 4, 3, 1, 1), new ReLU(),
+                new MaxPool2d(2), new Conv2d(4, 6, 3, 1, 1), new ReLU(), new Flatten(), new Linear(6 * 4 * 4, 3)));
+        private final Function<List<dev.lightning4j.nn.Parameter>, Optimizer> optimizer;
+
+        SmallCnn(Function<List<dev.lightning4j.nn.Parameter>, Optimizer> optimizer) {
+            this.optimizer = optimizer;
+        }
+
+        @Override
+        public Tensor forward(Tensor x) {
+            return net.forward(x);
+        }
+
+        @Override
+        public Tensor trainingStep(Batch batch, int batchIdx) {
+            Tensor loss = F.crossEntropy(forward(batch.input()), batch.target());
+            log("train_loss", loss, Log.progBar());
+            return loss;
+        }
+
+        @Override
+        public Optimization configureOptimizers() {
+            return Optimization.of(optimizer.apply(parameters()));
+        }
+    }
+
+    static LightningDataModule images() {
+        int n = 96;
+        Generator g = new Generator(21);
+        float[] x = g.normal(n * 8 * 8, 0, 1);
+        long[] y = new long[n];
+        for (int i = 0; i < n; i++) {
+            // The class depends on where the image is bright, so the convs have something to learn.
+            double top = 0;
+            double left = 0;
+            for (int r = 0; r < 8; r++) {
+                for (int c = 0; c < 8; c++) {
+                    float v = x[i * 64 + r * 8 + c];
+                    top += r < 4 ? v : -v;
+                    left += c < 4 ? v : -v;
+                }
+            }
+            y[i] = top > 2 ? 0 : left > 0 ? 1 : 2;
+        }
+        TensorDataset train = TensorDataset.of(HostArray.of(x, n, 1, 8, 8), HostArray.of(y, n));
+        return LightningDataModule.of(DataLoader.builder(train).batchSize(16).shuffle(true).build(), null, null, null);
+    }
+
+    static Stream<Arguments> cnnOptimizers() {
+        return Stream.of(
+                Arguments.of("adamw", (Function<List<dev.lightning4j.nn.Parameter>, Optimizer>) p -> new AdamW(p, 3e-3)),
+                Arguments.of("sgd_momentum", (Function<List<dev.lightning4j.nn.Parameter>, Optimizer>)
+                        p -> SGD.builder(p).lr(0.05).momentum(0.9).build()));
+    }
+
+    @ParameterizedTest(name = "cnn_{0}")
+    @MethodSource("cnnOptimizers")
+    void aCnnWithAccumulationAgreesAcrossEngines(String name, Function<List<dev.lightning4j.nn.Parameter>, Optimizer> opt) {
+        EngineParity.Report report = EngineParity.of(() -> new SmallCnn(opt), CrossEngineParityTest::images)
+                .backends("pytorch", "tensorflow").steps(12).lossTolerance(1e-4).weightTolerance(1e-3)
+                .trainer(b -> b.accumulateGradBatches(2))
+                .assertParity();
+        // 12 optimizer steps of 2 batches: 4 epochs of 6 batches, one loss per batch.
+        List<Double> losses = report.runs().get(0).losses();
+        assertThat(losses).hasSize(24);
+        double first = losses.subList(0, 6).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        double last = losses.subList(18, 24).stream().mapToDouble(Double::doubleValue).average().orElseThrow();
+        assertThat(last).as("the last epoch's mean loss").isLessThan(first);
+        System.out.printf("[parity] cnn_%s: max loss error %.2e, max weight error %.2e%n", name,
                 report.maxLossError(), report.maxWeightError());
     }
 
