@@ -44,17 +44,21 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class CrossEngineParityTest {
 
-    /** An MLP for regression (MSE) or 3-class classification (cross-entropy). */
+    /** A network for regression (MSE) or 3-class classification (cross-entropy); by default an MLP. */
     static final class ZooModule extends LightningModule {
         private final Sequential net;
         private final boolean classify;
         private final Function<List<dev.lightning4j.nn.Parameter>, Optimizer> optimizer;
 
         ZooModule(boolean classify, Function<List<dev.lightning4j.nn.Parameter>, Optimizer> optimizer) {
+            this(new Sequential(new Linear(4, 32), new ReLU(), new Linear(32, 16), new Tanh(), new Linear(16, classify ? 3 : 1)),
+                    classify, optimizer);
+        }
+
+        ZooModule(Sequential net, boolean classify, Function<List<dev.lightning4j.nn.Parameter>, Optimizer> optimizer) {
             this.classify = classify;
             this.optimizer = optimizer;
-            this.net = register("net", new Sequential(new Linear(4, 32), new ReLU(), new Linear(32, 16), new Tanh(),
-                    new Linear(16, classify ? 3 : 1)));
+            this.net = register("net", net);
         }
 
         @Override
@@ -141,35 +145,14 @@ class CrossEngineParityTest {
     }
 
     /**
-     * A small CNN: on TensorFlow its conv kernels, their optimizer slots and gradient accumulators
-     * are stored in the filter layout (HWIO) behind their torch-layout shape, which this exercises
-     * through AdamW's decay, SGD's momentum (not a fused kernel) and accumulation over 2 batches.
+     * A small CNN classifier: on TensorFlow its conv kernels, their optimizer slots and gradient
+     * accumulators are stored in the filter layout (HWIO) behind their torch-layout shape, which
+     * this exercises through AdamW's decay, SGD's momentum (not a fused kernel) and accumulation
+     * over 2 batches.
      */
-    static final class SmallCnn extends LightningModule {
-        private final Sequential net = register("net", new Sequential(new Conv2d(1, 4, 3, 1, 1), new ReLU(),
-                new MaxPool2d(2), new Conv2d(4, 6, 3, 1, 1), new ReLU(), new Flatten(), new Linear(6 * 4 * 4, 3)));
-        private final Function<List<dev.lightning4j.nn.Parameter>, Optimizer> optimizer;
-
-        SmallCnn(Function<List<dev.lightning4j.nn.Parameter>, Optimizer> optimizer) {
-            this.optimizer = optimizer;
-        }
-
-        @Override
-        public Tensor forward(Tensor x) {
-            return net.forward(x);
-        }
-
-        @Override
-        public Tensor trainingStep(Batch batch, int batchIdx) {
-            Tensor loss = F.crossEntropy(forward(batch.input()), batch.target());
-            log("train_loss", loss, Log.progBar());
-            return loss;
-        }
-
-        @Override
-        public Optimization configureOptimizers() {
-            return Optimization.of(optimizer.apply(parameters()));
-        }
+    static ZooModule smallCnn(Function<List<dev.lightning4j.nn.Parameter>, Optimizer> optimizer) {
+        return new ZooModule(new Sequential(new Conv2d(1, 4, 3, 1, 1), new ReLU(), new MaxPool2d(2), new Conv2d(4, 6, 3, 1, 1),
+                new ReLU(), new Flatten(), new Linear(6 * 4 * 4, 3)), true, optimizer);
     }
 
     static LightningDataModule images() {
@@ -204,7 +187,7 @@ class CrossEngineParityTest {
     @ParameterizedTest(name = "cnn_{0}")
     @MethodSource("cnnOptimizers")
     void aCnnWithAccumulationAgreesAcrossEngines(String name, Function<List<dev.lightning4j.nn.Parameter>, Optimizer> opt) {
-        EngineParity.Report report = EngineParity.of(() -> new SmallCnn(opt), CrossEngineParityTest::images)
+        EngineParity.Report report = EngineParity.of(() -> smallCnn(opt), CrossEngineParityTest::images)
                 .backends("pytorch", "tensorflow").steps(12).lossTolerance(1e-4).weightTolerance(1e-3)
                 .trainer(b -> b.accumulateGradBatches(2))
                 .assertParity();
