@@ -12,6 +12,8 @@ import dev.lightning4j.callbacks.ProgressBar;
 import dev.lightning4j.core.LightningModule;
 import dev.lightning4j.core.Lightning;
 import dev.lightning4j.data.DataLoader;
+import dev.lightning4j.data.HostBatch;
+import dev.lightning4j.loggers.CSVLogger;
 import dev.lightning4j.loggers.TensorBoardLogger;
 import dev.lightning4j.testkit.ForEachBackend;
 import dev.lightning4j.trainer.Trainer;
@@ -21,7 +23,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Callbacks and loggers as a user configures them, on every engine. */
@@ -74,6 +78,57 @@ class CallbacksAndLoggersTest {
         try (var files = Files.list(version.resolve("checkpoints"))) {
             assertThat(files.map(p -> p.getFileName().toString()).toList()).containsExactly("epoch=2-step=12.ckpt");
         }
+    }
+
+    /**
+     * Lightning logs at the index of the latest optimizer step (49, 99, ... with log_every_n_steps=50)
+     * and its CSVLogger saves after steps s with (s + 1) % flush_logs_every_n_steps == 0, so the
+     * metrics file grows during the fit, not only at its end.
+     */
+    @ForEachBackend
+    void metricsCsvIsWrittenDuringTheFitAtLightningsSteps(String backend) throws IOException {
+        Lightning.seedEverything(2);
+        CSVLogger csv = CSVLogger.builder().rootDir(dir).flushLogsEveryNSteps(4).build();
+        List<List<String>> seenAtStep4 = new ArrayList<>();
+        Callback peek = new Callback() {
+            @Override
+            public void onTrainBatchEnd(Trainer trainer, LightningModule module, Map<String, Double> metrics,
+                                        HostBatch batch, int batchIdx) {
+                if (trainer.globalStep() == 4) {
+                    seenAtStep4.addAll(readCsv(csv.metricsFile()));
+                }
+            }
+        };
+        try (Trainer t = Trainer.builder().backend(backend).maxEpochs(3).seed(1).enableSummary(false)
+                .enableCheckpointing(false).logEveryNSteps(2).loggers(csv).callbacks(peek).build()) {
+            t.fit(new LinearRegressionModule(3, 4, 0.05), train(), val()); // 4 batches an epoch, 12 steps
+        }
+        // Step rows at 1 and 3 (after optimizer steps 2 and 4); saved after the row at step 3.
+        assertThat(column(seenAtStep4, "step", "train_loss")).containsExactly("1", "3");
+
+        List<List<String>> rows = readCsv(csv.metricsFile());
+        assertThat(column(rows, "step", "train_loss")).containsExactly("1", "3", "5", "7", "9", "11");
+        // Each epoch's validation row shares its last batch's step, as in Lightning.
+        assertThat(column(rows, "step", "val_loss")).containsExactly("3", "7", "11");
+        assertThat(column(rows, "epoch", "val_loss")).containsExactly("0", "1", "2");
+    }
+
+    private static List<List<String>> readCsv(Path file) {
+        try {
+            return Files.readAllLines(file).stream().map(l -> List.of(l.split(",", -1))).toList();
+        } catch (IOException e) {
+            throw new AssertionError("cannot read " + file, e);
+        }
+    }
+
+    /** The {@code column} cells of the rows that have a {@code present} value. */
+    private static List<String> column(List<List<String>> csv, String column, String present) {
+        List<String> header = csv.get(0);
+        int c = header.indexOf(column);
+        int p = header.indexOf(present);
+        assertThat(c).as("column %s in %s", column, header).isNotNegative();
+        assertThat(p).as("column %s in %s", present, header).isNotNegative();
+        return csv.subList(1, csv.size()).stream().filter(r -> !r.get(p).isEmpty()).map(r -> r.get(c)).toList();
     }
 
     @ForEachBackend

@@ -11,7 +11,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.LoggerFactory;
 
@@ -20,8 +22,11 @@ import org.slf4j.LoggerFactory;
  * {@code <rootDir>/<name>/version_<n>/}, as Lightning's {@code CSVLogger(save_dir,
  * name="lightning_logs", version=None, prefix="", flush_logs_every_n_steps=100)}.
  *
- * <p>Metric rows are buffered and written on {@link #save()} (and every
- * {@code flushLogsEveryNSteps} steps). The header is the sorted union of every metric key seen so
+ * <p>Metric rows are buffered and written on {@link #save()}, and after each row logged at a step
+ * {@code s} with {@code (s + 1) % flushLogsEveryNSteps == 0}, as Lightning (whose Trainer logs at
+ * steps 49, 99, ...; so does ours, see {@code TrainerState.loggerStep()}). Those periodic writes
+ * replace the file atomically but do not force it to the device (see {@link AtomicFiles#replace});
+ * {@link #save()} and {@link #close()} do. The header is the sorted union of every metric key seen so
  * far plus {@code step}; when later rows bring new keys the whole file is rewritten with the wider
  * header, earlier rows getting empty cells, as Lightning does. Values are written as Python
  * prints them ({@code 0.5}, {@code 1e-05}, {@code nan}), lines end with CRLF like Python's
@@ -44,6 +49,8 @@ public final class CSVLogger extends RunLogger {
     private final Map<String, Object> hparams = new LinkedHashMap<>();
     private boolean hparamsWritten;
     private boolean metricsWritten;
+    /** Files replaced by a periodic flush and not yet forced to the device. */
+    private final Set<Path> unforced = new LinkedHashSet<>();
     private boolean closed;
 
     /** A logger writing to {@code <rootDir>/lightning_logs/version_<next>}. */
@@ -104,7 +111,7 @@ public final class CSVLogger extends RunLogger {
         row.put(STEP, step);
         pending.add(row);
         if ((step + 1) % flushLogsEveryNSteps == 0) {
-            save();
+            flush(false);
         }
     }
 
@@ -116,11 +123,29 @@ public final class CSVLogger extends RunLogger {
      */
     @Override
     public synchronized void save() {
+        flush(true);
+    }
+
+    private void flush(boolean durable) {
         if (closed) {
             return;
         }
+        writeFiles(durable);
+        if (durable) {
+            for (Path file : List.copyOf(unforced)) {
+                try {
+                    AtomicFiles.force(file);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e.getMessage(), e);
+                }
+                unforced.remove(file);
+            }
+        }
+    }
+
+    private void writeFiles(boolean durable) {
         if (!hparamsWritten) {
-            write(hparamsFile(), Hparams.toYaml(hparams).getBytes(StandardCharsets.UTF_8));
+            write(hparamsFile(), Hparams.toYaml(hparams).getBytes(StandardCharsets.UTF_8), durable);
             hparamsWritten = true;
         }
         if (pending.isEmpty()) {
@@ -152,7 +177,7 @@ public final class CSVLogger extends RunLogger {
             }
             appendRow(out, cells);
         }
-        write(file, out.toString().getBytes(StandardCharsets.UTF_8));
+        write(file, out.toString().getBytes(StandardCharsets.UTF_8), durable);
         // Only now that the file holds them: a failed write leaves the rows pending and the header as is.
         keys.clear();
         keys.addAll(header);
@@ -251,9 +276,15 @@ public final class CSVLogger extends RunLogger {
         out.append(EOL);
     }
 
-    private static void write(Path file, byte[] data) {
+    private void write(Path file, byte[] data, boolean durable) {
         try {
-            AtomicFiles.write(file, data);
+            if (durable) {
+                AtomicFiles.write(file, data);
+                unforced.remove(file);
+            } else {
+                AtomicFiles.replace(file, data);
+                unforced.add(file);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }

@@ -91,7 +91,7 @@ public final class EvaluationLoop implements AutoCloseable {
         Map<String, Double> epoch = metrics.epochValues();
         if (record) {
             ctx.state().record(epoch, metrics::isProgBar);
-            ctx.logMetrics(withEpoch(epoch), ctx.state().globalStep());
+            ctx.logMetrics(withEpoch(epoch), ctx.state().loggerStep());
         }
         return epoch;
     }

@@ -108,6 +108,15 @@ public final class FitLoop implements AutoCloseable {
 
     /** Runs until max epochs, max steps, max time or a stop request. */
     public void run() {
+        ctx.state().setFitting(true);
+        try {
+            fit();
+        } finally {
+            ctx.state().setFitting(false);
+        }
+    }
+
+    private void fit() {
         TrainerConfig config = ctx.config();
         TrainerState state = ctx.state();
         Hooks h = ctx.hooks();
@@ -160,7 +169,7 @@ public final class FitLoop implements AutoCloseable {
         Map<String, Double> logged = new LinkedHashMap<>(epochValues);
         if (!logged.isEmpty()) {
             logged.put("epoch", (double) epoch);
-            ctx.logMetrics(logged, state.globalStep());
+            ctx.logMetrics(logged, state.loggerStep());
         }
     }
 
@@ -218,7 +227,7 @@ public final class FitLoop implements AutoCloseable {
         Map<String, Double> stepValues = metrics.addStep(out, step.logged(), batch.size());
         state.record(stepValues, metrics::isProgBar);
         if (update && state.globalStep() % config.logEveryNSteps() == 0 && !stepValues.isEmpty()) {
-            ctx.logMetrics(stepValues, state.globalStep());
+            ctx.logMetrics(stepValues, state.loggerStep());
         }
         if (h.dispatches(BatchHook.TRAIN_BATCH_END)) {
             h.end(c -> c.onTrainBatchEnd(h.trainer(), model, stepValues, batch, batchIdx),

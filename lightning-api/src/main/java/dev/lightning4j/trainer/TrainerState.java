@@ -10,6 +10,7 @@ public final class TrainerState {
     private long globalStep;
     private boolean shouldStop;
     private boolean sanityChecking;
+    private boolean fitting;
     private final Map<String, Double> callbackMetrics = new LinkedHashMap<>();
     private final Map<String, Double> progressBarMetrics = new LinkedHashMap<>();
     private Map<String, Double> lastEvaluation = Map.of();
@@ -22,6 +23,22 @@ public final class TrainerState {
     /** The number of optimizer steps taken. */
     public long globalStep() {
         return globalStep;
+    }
+
+    /**
+     * The step that metrics logged now are recorded at, as Lightning's loggers see it
+     * ({@code _batches_that_stepped} when they log): during a fit, the index of the latest optimizer
+     * step, {@code globalStep - 1} (0 before the first), so that with {@code logEveryNSteps = 50} the
+     * rows are at steps 49, 99, ... and a validation or epoch row shares its last batch's step;
+     * outside a fit (validate, test), the global step.
+     */
+    public long loggerStep() {
+        return fitting ? Math.max(0, globalStep - 1) : globalStep;
+    }
+
+    /** Marks the fit loop's run (for the loops). */
+    public void setFitting(boolean on) {
+        fitting = on;
     }
 
     /** True once something (max steps, a callback) asked the fit to end. */

@@ -75,4 +75,18 @@ class AtomicWritesTest {
                 .hasMessageContaining(target.toString());
         assertThat(names()).containsExactly("a-directory");
     }
+
+    @Test
+    void replaceWithoutForcingIsStillWholeAndForceNamesAMissingFile() throws IOException {
+        Path target = dir.resolve("m.csv");
+        AtomicFiles.replace(target, new byte[] {49});
+        AtomicFiles.replace(target, new byte[] {50, 51});
+        AtomicFiles.force(target);
+        assertThat(Files.readString(target)).isEqualTo("23");
+        assertThat(names()).containsExactly("m.csv");
+        Path missing = dir.resolve("missing.csv");
+        assertThatThrownBy(() -> AtomicFiles.force(missing))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(missing.toString());
+    }
 }
