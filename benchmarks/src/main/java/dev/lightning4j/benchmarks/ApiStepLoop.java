@@ -23,16 +23,32 @@ import java.util.Map;
  */
 final class ApiStepLoop implements StepLoop {
     private final String backendName;
+    private final boolean plainLoss;
 
     ApiStepLoop(String backendName) {
+        this(backendName, false);
+    }
+
+    /**
+     * With {@code plainLoss}, the loss is the raw loops' {@code -mean(logSoftmax(logits)[y])} instead of
+     * {@code F.crossEntropy} (which also masks ignored targets): a diagnostic of what that masking costs.
+     */
+    ApiStepLoop(String backendName, boolean plainLoss) {
         this.backendName = backendName;
+        this.plainLoss = plainLoss;
     }
 
     /** The Trainer's training step without the Trainer: loss, gradients of every parameter, Adam. */
     static StepFunction trainingStep(Models.Classifier model, Adam adam) {
+        return trainingStep(model, adam, false);
+    }
+
+    static StepFunction trainingStep(Models.Classifier model, Adam adam, boolean plainLoss) {
         List<Parameter> params = model.parameters();
         return (ctx, in) -> {
-            Gradients g = ctx.valueAndGrad(() -> F.crossEntropy(model.forward(in.get("x")), in.get("y")),
+            Gradients g = ctx.valueAndGrad(() -> plainLoss
+                            ? model.forward(in.get("x")).logSoftmax(1).takeAlongLastDim(in.get("y")).neg().mean()
+                            : F.crossEntropy(model.forward(in.get("x")), in.get("y")),
                     params.stream().map(Parameter::variable).toList());
             Map<Parameter, Tensor> grads = new HashMap<>();
             for (int i = 0; i < params.size(); i++) {
@@ -45,7 +61,7 @@ final class ApiStepLoop implements StepLoop {
 
     @Override
     public Stepper open(Workload w) {
-        return new ApiStepper(w, backendName);
+        return new ApiStepper(w, backendName, plainLoss);
     }
 
     private static final class ApiStepper implements Stepper {
@@ -57,14 +73,14 @@ final class ApiStepLoop implements StepLoop {
         private final long[] xShape;
         private int s;
 
-        ApiStepper(Workload w, String backendName) {
+        ApiStepper(Workload w, String backendName, boolean plainLoss) {
             this.w = w;
             model = w.model.get();
             backend = Backends.create(backendName);
             model.to(backend, Device.cpu());
             adam = new Adam(model.parameters(), Models.LR);
             xShape = RawDjlLoop.batchShape(w);
-            step = backend.compile("train", Device.cpu(), trainingStep(model, adam));
+            step = backend.compile("train", Device.cpu(), trainingStep(model, adam, plainLoss));
         }
 
         @Override

@@ -100,7 +100,8 @@ public final class Benchmarks {
         "API step, no Trainer, tensorflow (diagnostic)", "raw TF in PyTorch's layouts (diagnostic)",
         "raw TF with PyTorch's conv kernels (diagnostic)",
         "raw TF with the Trainer's layouts (diagnostic)", "Trainer pytorch, gathered batches (diagnostic)",
-        "Trainer tensorflow, gathered batches (diagnostic)"};
+        "Trainer tensorflow, gathered batches (diagnostic)", "API step, plain loss, pytorch (diagnostic)",
+        "API step, plain loss, tensorflow (diagnostic)"};
 
     public static void main(String[] args) {
         if (System.getProperty("ai.djl.offline") == null) {
@@ -164,9 +165,10 @@ public final class Benchmarks {
         StepLoop[] loops = {new RawDjlLoop(), new TrainerLoop("pytorch"), new RawTfLoop(true), new TrainerLoop("tensorflow"),
             new RawTfLoop(false), new ApiStepLoop("pytorch"), new ApiStepLoop("tensorflow"), new RawTfLoop(true, RawTfLoop.Layout.TORCH),
             new RawTfLoop(true, RawTfLoop.Layout.TORCH_KERNELS), new RawTfLoop(true, RawTfLoop.Layout.TORCH_PERMUTED),
-            new TrainerLoop("pytorch", null, true), new TrainerLoop("tensorflow", null, true)};
+            new TrainerLoop("pytorch", null, true), new TrainerLoop("tensorflow", null, true),
+            new ApiStepLoop("pytorch", true), new ApiStepLoop("tensorflow", true)};
         double[] limits = {djlGflops, djlGflops, tfGflops, tfGflops, tfGflops, djlGflops, tfGflops, tfGflops, tfGflops, tfGflops,
-            djlGflops, tfGflops};
+            djlGflops, tfGflops, djlGflops, tfGflops};
         java.util.Set<Integer> selected = new java.util.HashSet<>();
         for (String i : opt.get("loops").split(",")) {
             int index = Integer.parseInt(i.trim());
