@@ -1,5 +1,10 @@
 package dev.lightning4j.benchmarks;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,16 +21,18 @@ import java.util.Map;
  *
  * <p>Arguments (all optional): {@code --reps=5 --warmup=50 --steps=200 --workloads=mlp,cnn
  * --matmul=2048 --rss-steps=20000 --loops=0,1,2,3,4,5,6 --profile=false
- * --compare=1/0,5/0,0/0,3/2,6/2,2/2 --rounds=6 --pairs=40 --block=10 --jit-warmup=8}. {@code --rss-steps=0} skips
+ * --compare=1/0,5/0,0/0,3/2,6/2,2/2 --rounds=6 --pairs=40 --block=10 --jit-warmup=8 --forks=1}. {@code --rss-steps=0} skips
  * the long memory run, {@code --reps=0} the separate runs, {@code --pairs=0} the interleaved ones;
  * {@code --loops} picks loops by index (raw DJL, Trainer pytorch, raw TF, Trainer tensorflow, raw
  * TF with Adam as separate ops, the API step without the Trainer on pytorch and on tensorflow, raw TF
  * keeping PyTorch's layouts with transposes in the graph, raw TF keeping only the conv kernels in
  * PyTorch's layout, raw TF with the layouts the Trainer's graph keeps, the Trainer on pytorch and on
- * tensorflow with each batch gathered into arrays of its own) and
+ * tensorflow with each batch gathered into arrays of its own, the API step with the raw loops' plain
+ * loss instead of {@code F.crossEntropy} on pytorch and on tensorflow) and
  * {@code --compare} pairs of them as A/B; {@code --profile=true} samples each loop's stacks and
  * prints the hottest methods; {@code --jit-warmup} is the seconds each loop trains once per workload
- * before anything is measured. See BENCHMARKS.md.
+ * before anything is measured; {@code --forks=N} runs the interleaved comparisons in N fresh JVMs one
+ * after another and pools their rounds. See BENCHMARKS.md.
  */
 public final class Benchmarks {
     private Benchmarks() {
@@ -51,40 +58,126 @@ public final class Benchmarks {
         }
     }
 
-    /** The interleaved comparisons, one row per workload and pair of loops. */
-    private static void interleaved(StepLoop[] loops, String workloads, String compare, int warmup, int rounds, int pairs,
-                                    int block, double jitWarmup) {
-        List<String> rows = new ArrayList<>();
-        for (String name : workloads.split(",")) {
-            Workload w = workload(name);
-            for (String c : compare.split(",")) {
-                String[] ab = c.trim().split("/");
-                if (ab.length != 2) {
-                    throw new IllegalArgumentException("--compare expects A/B pairs of loop indices, got " + c);
+    /**
+     * The interleaved comparisons, one row per workload and pair of loops: measured in this process, or
+     * with {@code forks > 1} in that many fresh JVMs one after another (see {@link #fork}), whose rounds
+     * are pooled into one estimate, each fork's own ratio shown beside it.
+     */
+    private static void interleaved(StepLoop[] loops, Map<String, String> opt, int warmup, double jitWarmup) {
+        int forks = Integer.parseInt(opt.get("forks"));
+        int rounds = Integer.parseInt(opt.get("rounds"));
+        int pairs = Integer.parseInt(opt.get("pairs"));
+        int block = Integer.parseInt(opt.get("block"));
+        // "workload/A/B" -> the samples of each process that measured it, in order.
+        Map<String, List<Interleaved.Samples>> measured = new LinkedHashMap<>();
+        if (forks > 1) {
+            for (int f = 1; f <= forks; f++) {
+                for (String line : fork(opt, f, forks)) {
+                    String[] kv = line.split("\t", 2);
+                    measured.computeIfAbsent(kv[0], k -> new ArrayList<>()).add(Interleaved.Samples.decode(kv[1]));
                 }
-                int a = Integer.parseInt(ab[0]);
-                int b = Integer.parseInt(ab[1]);
-                warmUp(loops, a, w, jitWarmup);
-                warmUp(loops, b, w, jitWarmup);
-                System.gc();
-                Interleaved.Estimate e = Interleaved.measure(loops[a], loops[b], w, warmup, rounds, pairs, block);
-                String row = String.format(Locale.ROOT,
-                        "| %s | %s | %s | %.3f | %.3f | **%.4f (%+.1f%%)** [%.4f, %.4f] | %.3f-%.3f | %.4f (%+.1f%%) | %.4f | %.6f / %.6f |",
-                        w.name, LOOPS[a], a == b ? "itself (A/A)" : LOOPS[b], e.msA(), e.msB(), e.ratio(),
-                        100 * (e.ratio() - 1), e.lo(), e.hi(), e.roundMin(), e.roundMax(), e.pairMedian(),
-                        100 * (e.pairMedian() - 1), e.cpuRatio(), e.lossA(), e.lossB());
-                System.out.println("  interleaved " + row);
-
-                rows.add(row);
+            }
+        } else {
+            List<String> lines = new ArrayList<>();
+            for (String name : opt.get("workloads").split(",")) {
+                Workload w = workload(name);
+                for (String c : opt.get("compare").split(",")) {
+                    String[] ab = c.trim().split("/");
+                    if (ab.length != 2) {
+                        throw new IllegalArgumentException("--compare expects A/B pairs of loop indices, got " + c);
+                    }
+                    int a = Integer.parseInt(ab[0]);
+                    int b = Integer.parseInt(ab[1]);
+                    warmUp(loops, a, w, jitWarmup);
+                    warmUp(loops, b, w, jitWarmup);
+                    System.gc();
+                    Interleaved.Samples samples = Interleaved.sample(loops[a], loops[b], w, warmup, rounds, pairs, block);
+                    String key = w.name + "/" + a + "/" + b;
+                    measured.computeIfAbsent(key, k -> new ArrayList<>()).add(samples);
+                    lines.add(key + "\t" + samples.encode());
+                    System.out.println("  interleaved " + row(key, List.of(samples)));
+                }
+            }
+            String out = opt.get("samples-out");
+            if (!out.isEmpty()) {
+                try {
+                    Files.write(Path.of(out), lines);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write the samples to " + out, e);
+                }
             }
         }
-        System.out.printf(Locale.ROOT, "%nInterleaved: %d rounds of %d pairs of %d-step blocks per comparison, after %d warm-up "
-                + "steps each round%n", rounds, pairs, block, warmup);
+        System.out.printf(Locale.ROOT, "%nInterleaved: %s%d rounds of %d pairs of %d-step blocks per comparison, after %d "
+                + "warm-up steps each round%n", forks > 1 ? forks + " processes x " : "", rounds, pairs, block, warmup);
         System.out.println("| workload | loop A | loop B | A ms/step | B ms/step | wall ratio A/B [95% CI] "
-                + "| per-round ratios | median pair ratio | CPU ratio A/B | last loss A / B |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-        rows.forEach(System.out::println);
+                + "| per-round ratios | median pair ratio | CPU ratio A/B | last loss A / B |"
+                + (forks > 1 ? " ratio in each process |" : ""));
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|" + (forks > 1 ? "---|" : ""));
+        measured.forEach((key, samples) -> System.out.println(row(key, samples)));
         System.out.println();
+    }
+
+    /** One table row for the comparison "workload/A/B" from the samples of one or more processes. */
+    private static String row(String key, List<Interleaved.Samples> samples) {
+        String[] k = key.split("/");
+        int a = Integer.parseInt(k[1]);
+        int b = Integer.parseInt(k[2]);
+        Interleaved.Estimate e = Interleaved.estimate(Interleaved.Samples.pool(samples));
+        String row = String.format(Locale.ROOT,
+                "| %s | %s | %s | %.3f | %.3f | **%.4f (%+.1f%%)** [%.4f, %.4f] | %.3f-%.3f | %.4f (%+.1f%%) | %.4f | %.6f / %.6f |",
+                k[0], LOOPS[a], a == b ? "itself (A/A)" : LOOPS[b], e.msA(), e.msB(), e.ratio(),
+                100 * (e.ratio() - 1), e.lo(), e.hi(), e.roundMin(), e.roundMax(), e.pairMedian(),
+                100 * (e.pairMedian() - 1), e.cpuRatio(), e.lossA(), e.lossB());
+        if (samples.size() > 1) {
+            StringBuilder each = new StringBuilder();
+            for (Interleaved.Samples s : samples) {
+                each.append(each.length() == 0 ? " " : ", ").append(String.format(Locale.ROOT, "%.4f",
+                        Interleaved.estimate(s).ratio()));
+            }
+            row += each + " |";
+        }
+        return row;
+    }
+
+    /**
+     * Runs the interleaved comparisons in a fresh JVM with this one's options and classpath (and the
+     * environment, so the OpenMP and malloc settings too), and returns its samples. Each process
+     * compiles and lays out the loops anew, so pooling several shows what one process's JIT and memory
+     * layout contribute, which rounds within one process cannot.
+     */
+    private static List<String> fork(Map<String, String> opt, int index, int forks) {
+        try {
+            Path samples = Files.createTempFile("lightning4j-bench-", ".samples");
+            try {
+                List<String> cmd = new ArrayList<>();
+                cmd.add(ProcessHandle.current().info().command()
+                        .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+                cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+                cmd.add("-cp");
+                cmd.add(System.getProperty("java.class.path"));
+                cmd.add(Benchmarks.class.getName());
+                Map<String, String> child = new LinkedHashMap<>(opt);
+                child.put("forks", "1");
+                child.put("reps", "0");
+                child.put("rss-steps", "0");
+                child.put("matmul", "0");
+                child.put("samples-out", samples.toString());
+                child.forEach((k, v) -> cmd.add("--" + k + "=" + v));
+                System.out.printf(Locale.ROOT, "  process %d of %d for the interleaved comparisons%n", index, forks);
+                int rc = new ProcessBuilder(cmd).inheritIO().start().waitFor();
+                if (rc != 0) {
+                    throw new IllegalStateException("benchmark process " + index + " of " + forks + " exited with " + rc);
+                }
+                return Files.readAllLines(samples);
+            } finally {
+                Files.deleteIfExists(samples);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run benchmark process " + index + " of " + forks, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while benchmark process " + index + " ran", e);
+        }
     }
 
     private static Workload workload(String name) {
@@ -126,6 +219,9 @@ public final class Benchmarks {
         opt.put("rounds", "6");
         opt.put("pairs", "40");
         opt.put("block", "10");
+        // Processes the interleaved comparisons run in, one after another, pooled (1: this one).
+        opt.put("forks", "1");
+        opt.put("samples-out", ""); // where a forked process leaves its samples (set by the parent)
         for (String a : args) {
             if (!a.startsWith("--") || !a.contains("=")) {
                 throw new IllegalArgumentException("unknown argument " + a + "; expected --name=value, names " + opt.keySet());
@@ -221,8 +317,8 @@ public final class Benchmarks {
                 String cpuRatio = "1 (baseline)";
                 // The diagnostics are compared with their engine's raw loop too.
                 int base = switch (i) {
-                    case 4, 6, 7, 8, 9, 11 -> 2;
-                    case 5, 10 -> 0;
+                    case 4, 6, 7, 8, 9, 11, 13 -> 2;
+                    case 5, 10, 12 -> 0;
                     default -> i - 1;
                 };
                 if ((i % 2 == 1 || i >= 4) && selected.contains(base)) {
@@ -245,10 +341,8 @@ public final class Benchmarks {
             System.out.println();
         }
 
-        int pairs = Integer.parseInt(opt.get("pairs"));
-        if (pairs > 0) {
-            interleaved(loops, opt.get("workloads"), opt.get("compare"), warmup, Integer.parseInt(opt.get("rounds")), pairs,
-                    Integer.parseInt(opt.get("block")), jitWarmup);
+        if (Integer.parseInt(opt.get("pairs")) > 0) {
+            interleaved(loops, opt, warmup, jitWarmup);
         }
 
         if (rssSteps > 0) {

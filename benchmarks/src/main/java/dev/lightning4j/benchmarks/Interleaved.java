@@ -1,6 +1,8 @@
 package dev.lightning4j.benchmarks;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -32,7 +34,75 @@ final class Interleaved {
                     double cpuRatio, double lossA, double lossB, double pairMedian) {
     }
 
+    /**
+     * The raw times of one comparison: per round and pair, each block's wall nanoseconds; the process
+     * CPU nanoseconds of each loop; the last losses; and the steps per block. Forked runs pool theirs
+     * ({@link #pool}): each process's rounds are rounds of the pooled comparison.
+     */
+    record Samples(long[][] wallA, long[][] wallB, long cpuA, long cpuB, double lossA, double lossB, int block) {
+        /** The rounds of every sample, in order; CPU times summed, the last sample's losses. */
+        static Samples pool(List<Samples> parts) {
+            List<long[]> a = new ArrayList<>();
+            List<long[]> b = new ArrayList<>();
+            long ca = 0;
+            long cb = 0;
+            for (Samples s : parts) {
+                if (s.block != parts.get(0).block) {
+                    throw new IllegalArgumentException("cannot pool blocks of " + s.block + " and " + parts.get(0).block + " steps");
+                }
+                a.addAll(Arrays.asList(s.wallA));
+                b.addAll(Arrays.asList(s.wallB));
+                ca += s.cpuA;
+                cb += s.cpuB;
+            }
+            Samples last = parts.get(parts.size() - 1);
+            return new Samples(a.toArray(long[][]::new), b.toArray(long[][]::new), ca, cb, last.lossA, last.lossB, last.block);
+        }
+
+        /** One line of text: {@link #decode} reads it back. */
+        String encode() {
+            StringBuilder out = new StringBuilder();
+            out.append(block).append(' ').append(cpuA).append(' ').append(cpuB).append(' ')
+                    .append(lossA).append(' ').append(lossB).append(' ').append(wallA.length).append(' ').append(wallA[0].length);
+            for (int r = 0; r < wallA.length; r++) {
+                for (int j = 0; j < wallA[r].length; j++) {
+                    out.append(' ').append(wallA[r][j]).append(' ').append(wallB[r][j]);
+                }
+            }
+            return out.toString();
+        }
+
+        static Samples decode(String line) {
+            String[] t = line.trim().split(" ");
+            int k = 0;
+            int block = Integer.parseInt(t[k++]);
+            long cpuA = Long.parseLong(t[k++]);
+            long cpuB = Long.parseLong(t[k++]);
+            double lossA = Double.parseDouble(t[k++]);
+            double lossB = Double.parseDouble(t[k++]);
+            int rounds = Integer.parseInt(t[k++]);
+            int pairs = Integer.parseInt(t[k++]);
+            if (t.length != k + 2 * rounds * pairs) {
+                throw new IllegalArgumentException("a samples line of " + rounds + " rounds of " + pairs + " pairs needs "
+                        + (k + 2 * rounds * pairs) + " numbers, got " + t.length);
+            }
+            long[][] a = new long[rounds][pairs];
+            long[][] b = new long[rounds][pairs];
+            for (int r = 0; r < rounds; r++) {
+                for (int j = 0; j < pairs; j++) {
+                    a[r][j] = Long.parseLong(t[k++]);
+                    b[r][j] = Long.parseLong(t[k++]);
+                }
+            }
+            return new Samples(a, b, cpuA, cpuB, lossA, lossB, block);
+        }
+    }
+
     static Estimate measure(StepLoop a, StepLoop b, Workload w, int warmup, int rounds, int pairs, int block) {
+        return estimate(sample(a, b, w, warmup, rounds, pairs, block));
+    }
+
+    static Samples sample(StepLoop a, StepLoop b, Workload w, int warmup, int rounds, int pairs, int block) {
         long[][] wallA = new long[rounds][pairs];
         long[][] wallB = new long[rounds][pairs];
         long cpuA = 0;
@@ -71,6 +141,14 @@ final class Interleaved {
                 }
             }
         }
+        return new Samples(wallA, wallB, cpuA, cpuB, lossA, lossB, block);
+    }
+
+    static Estimate estimate(Samples s) {
+        long[][] wallA = s.wallA();
+        long[][] wallB = s.wallB();
+        int rounds = wallA.length;
+        int pairs = wallA[0].length;
         double[] pairRatios = new double[rounds * pairs];
         for (int r = 0; r < rounds; r++) {
             for (int j = 0; j < pairs; j++) {
@@ -104,9 +182,9 @@ final class Interleaved {
             ratios[k] = sa / sb;
         }
         Arrays.sort(ratios);
-        double steps = (double) rounds * pairs * block;
+        double steps = (double) rounds * pairs * s.block();
         return new Estimate(sumA / steps / 1e6, sumB / steps / 1e6, sumA / sumB, ratios[(int) (0.025 * resamples)],
                 ratios[(int) (0.975 * resamples) - 1], Stats.min(roundRatios), Stats.max(roundRatios),
-                (double) cpuA / cpuB, lossA, lossB, Stats.median(pairRatios));
+                (double) s.cpuA() / s.cpuB(), s.lossA(), s.lossB(), Stats.median(pairRatios));
     }
 }
