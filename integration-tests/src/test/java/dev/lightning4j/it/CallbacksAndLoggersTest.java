@@ -179,7 +179,8 @@ class CallbacksAndLoggersTest {
                 .satisfies(l -> assertThat(l).contains("test_mae").doesNotContain("train_loss").doesNotContain("val_loss"));
         assertThat(text).contains("Trainable params").contains("net").contains("Sequential");
         assertThat(text.lines().filter(l -> l.startsWith("Epoch ")).toList()).hasSize(2)
-                .allSatisfy(l -> assertThat(l).contains("train_loss").contains("val_loss").contains("4 batches"));
+                .allSatisfy(l -> assertThat(l).contains("train_loss").contains("val_loss").contains("4 batches")
+                        .matches("Epoch [12]/2 \\| 4 batches \\| \\d+\\.\\d\\ds \\| \\d+\\.\\d it/s \\| step [48] \\| .*"));
         assertThat(text).doesNotContain("\r");
     }
 
