@@ -1,0 +1,86 @@
+package dev.lightning4j.benchmarks;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * Diagnostic: each step's wall time, for the Trainer (between consecutive batch ends) and for the
+ * API step (one step per block), on one workload and engine, after a JIT warm-up; prints the median,
+ * the mean, and where the mean's excess over the median falls by position in the 100-batch epoch
+ * (logging every 50 steps, the CSV rewrite every 100, the epoch's end). Median and mean of a loop
+ * differ by its occasional costs, which block totals include and per-phase medians do not.
+ *
+ * <p>Arguments: {@code [workload=mlp] [backend=tensorflow] [steps=6000] [trainerOnly]}. Run with
+ * {@code -Dbench.mainClass=dev.lightning4j.benchmarks.StepTimes -Dbench.args="mlp tensorflow"}.
+ */
+public final class StepTimes {
+    private StepTimes() {
+    }
+
+    public static void main(String[] args) {
+        Workload w = (args.length > 0 ? args[0] : "mlp").equals("cnn") ? Workload.cnn(100) : Workload.mlp(100);
+        String backend = args.length > 1 ? args[1] : "tensorflow";
+        int steps = args.length > 2 ? Integer.parseInt(args[2]) : 6000;
+        int warm = 3000;
+
+        long[] ends = new long[warm + steps + 1];
+        TrainerLoop trainer = new TrainerLoop(backend, count -> {
+            if (count < ends.length) {
+                ends[(int) count] = System.nanoTime();
+            }
+        });
+        trainer.warmUpJit(w, 8);
+        trainer.run(w, warm, steps);
+        long[] deltas = new long[steps];
+        for (int i = 0; i < steps; i++) {
+            deltas[i] = ends[warm + i + 1] - ends[warm + i];
+        }
+        // The Trainer's batch i of an epoch ends at global step (epoch * 100 + i + 1).
+        report("Trainer " + backend, deltas, warm + 1);
+
+        if (args.length > 3 && args[3].equals("trainerOnly")) {
+            return;
+        }
+        ApiStepLoop api = new ApiStepLoop(backend);
+        api.warmUpJit(w, 8);
+        long[] apiTimes = new long[steps];
+        try (StepLoop.Stepper s = api.open(w)) {
+            s.steps(warm);
+            for (int i = 0; i < steps; i++) {
+                apiTimes[i] = s.steps(1).wallNanos();
+            }
+        }
+        report("API step " + backend, apiTimes, 0);
+    }
+
+    private static void report(String what, long[] t, int firstIndex) {
+        double[] ms = Arrays.stream(t).mapToDouble(x -> x / 1e6).toArray();
+        double[] sorted = ms.clone();
+        Arrays.sort(sorted);
+        double median = sorted[sorted.length / 2];
+        double mean = Arrays.stream(ms).average().orElse(Double.NaN);
+        double[] excessAt = new double[100];
+        int[] countAt = new int[100];
+        for (int i = 0; i < ms.length; i++) {
+            int pos = (firstIndex + i) % 100;
+            excessAt[pos] += ms[i] - median;
+            countAt[pos]++;
+        }
+        System.out.printf(Locale.ROOT, "%s: %d steps, median %.4f ms, mean %.4f ms (+%.2f%%), p90 %.4f, p99 %.4f, max %.3f%n",
+                what, ms.length, median, mean, 100 * (mean / median - 1), sorted[(int) (0.9 * ms.length)],
+                sorted[(int) (0.99 * ms.length)], sorted[ms.length - 1]);
+        Integer[] order = new Integer[100];
+        for (int i = 0; i < 100; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(excessAt[b] / Math.max(1, countAt[b]), excessAt[a] / Math.max(1, countAt[a])));
+        StringBuilder top = new StringBuilder();
+        for (int k = 0; k < 6; k++) {
+            int p = order[k];
+            top.append(String.format(Locale.ROOT, " step%%100=%d: +%.3f ms;", p, excessAt[p] / Math.max(1, countAt[p])));
+        }
+        double total = Arrays.stream(excessAt).sum();
+        System.out.printf(Locale.ROOT, "  mean excess over the median by position in the epoch:%s total %.3f ms per 100 steps%n",
+                top, total / (ms.length / 100.0));
+    }
+}
