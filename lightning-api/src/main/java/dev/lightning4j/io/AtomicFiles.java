@@ -76,7 +76,11 @@ public final class AtomicFiles {
             throw new IOException("Cannot write " + target + ": not a file path");
         }
         try {
-            Files.createDirectories(dir);
+            // Checked first: for an existing directory createDirectories throws and catches an
+            // exception, a cost on every periodic rewrite of a log file.
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+            }
         } catch (IOException e) {
             throw new IOException("Cannot write " + target + ": cannot create directory " + dir + ": " + e, e);
         }
