@@ -10,7 +10,8 @@ import java.util.Locale;
  * (logging every 50 steps, the CSV rewrite every 100, the epoch's end). Median and mean of a loop
  * differ by its occasional costs, which block totals include and per-phase medians do not.
  *
- * <p>Arguments: {@code [workload=mlp] [backend=tensorflow] [steps=6000] [trainerOnly]}. Run with
+ * <p>Arguments: {@code [workload=mlp] [backend=tensorflow] [steps=6000] [trainerOnly|apiOnly]}, and
+ * {@code -Dbench.gapUs=N} for a busy gap before every 100th API step. Run with
  * {@code -Dbench.mainClass=dev.lightning4j.benchmarks.StepTimes -Dbench.args="mlp tensorflow"}.
  */
 public final class StepTimes {
@@ -23,6 +24,10 @@ public final class StepTimes {
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 6000;
         int warm = 3000;
 
+        if (args.length > 3 && args[3].equals("apiOnly")) {
+            apiOnly(w, backend, steps, warm);
+            return;
+        }
         long[] ends = new long[warm + steps + 1];
         TrainerLoop trainer = new TrainerLoop(backend, count -> {
             if (count < ends.length) {
@@ -41,12 +46,24 @@ public final class StepTimes {
         if (args.length > 3 && args[3].equals("trainerOnly")) {
             return;
         }
+        apiOnly(w, backend, steps, warm);
+    }
+
+    private static void apiOnly(Workload w, String backend, int steps, int warm) {
         ApiStepLoop api = new ApiStepLoop(backend);
         api.warmUpJit(w, 8);
         long[] apiTimes = new long[steps];
         try (StepLoop.Stepper s = api.open(w)) {
             s.steps(warm);
+            // -Dbench.gapUs=N: a busy gap of N us before every 100th step, as an epoch boundary leaves.
+            long gap = Long.getLong("bench.gapUs", 0) * 1000;
             for (int i = 0; i < steps; i++) {
+                if (gap > 0 && i % 100 == 0) {
+                    long until = System.nanoTime() + gap;
+                    while (System.nanoTime() < until) {
+                        Thread.onSpinWait();
+                    }
+                }
                 apiTimes[i] = s.steps(1).wallNanos();
             }
         }
