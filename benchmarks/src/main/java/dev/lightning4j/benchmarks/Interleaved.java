@@ -98,10 +98,6 @@ final class Interleaved {
         }
     }
 
-    static Estimate measure(StepLoop a, StepLoop b, Workload w, int warmup, int rounds, int pairs, int block) {
-        return estimate(sample(a, b, w, warmup, rounds, pairs, block));
-    }
-
     static Samples sample(StepLoop a, StepLoop b, Workload w, int warmup, int rounds, int pairs, int block) {
         long[][] wallA = new long[rounds][pairs];
         long[][] wallB = new long[rounds][pairs];
