@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -75,19 +76,10 @@ public final class AtomicFiles {
         if (dir == null || fileName == null) {
             throw new IOException("Cannot write " + target + ": not a file path");
         }
-        try {
-            // Checked first: for an existing directory createDirectories throws and catches an
-            // exception, a cost on every periodic rewrite of a log file.
-            if (!Files.isDirectory(dir)) {
-                Files.createDirectories(dir);
-            }
-        } catch (IOException e) {
-            throw new IOException("Cannot write " + target + ": cannot create directory " + dir + ": " + e, e);
-        }
-        Path temp = createTemp(dir, fileName.toString(), target);
+        TempFile temp = createTemp(dir, fileName.toString(), target);
         boolean moved = false;
         try {
-            try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = temp.channel()) {
                 ByteBuffer buffer = ByteBuffer.wrap(data);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
@@ -96,7 +88,7 @@ public final class AtomicFiles {
                     channel.force(true);
                 }
             }
-            move(temp, absolute);
+            move(temp.path(), absolute);
             moved = true;
             if (force) {
                 syncDirectory(dir);
@@ -106,7 +98,7 @@ public final class AtomicFiles {
         } finally {
             if (!moved) {
                 try {
-                    Files.deleteIfExists(temp);
+                    Files.deleteIfExists(temp.path());
                 } catch (IOException ignored) {
                     // The original failure is what matters; a stray hidden .tmp file is harmless.
                 }
@@ -126,17 +118,37 @@ public final class AtomicFiles {
         write(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** A new, empty temporary file beside the target; created with default permissions (umask). */
-    private static Path createTemp(Path dir, String name, Path target) throws IOException {
+    /** A temporary file beside the target and the channel that writes it. */
+    private record TempFile(Path path, FileChannel channel) {}
+
+    /**
+     * Creates a new, empty temporary file beside the target (default permissions, umask) and opens
+     * it in the same call, creating the directory if it is missing. A file rewritten every hundred
+     * steps pays for each file-system call in its training step, so the directory is not checked
+     * first and the file is not created and then opened again.
+     */
+    private static TempFile createTemp(Path dir, String name, Path target) throws IOException {
+        boolean dirCreated = false;
         for (int attempt = 0; ; attempt++) {
             String unique = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE);
             Path temp = dir.resolve("." + name + "." + unique + TEMP_SUFFIX);
             try {
-                return Files.createFile(temp);
+                return new TempFile(temp, FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
             } catch (FileAlreadyExistsException e) {
                 if (attempt >= 100) {
                     throw new IOException("Cannot write " + target + ": no free temporary name in " + dir, e);
                 }
+            } catch (NoSuchFileException e) {
+                if (dirCreated) {
+                    throw new IOException("Cannot write " + target + ": cannot create a temporary file in " + dir
+                            + ": " + e, e);
+                }
+                try {
+                    Files.createDirectories(dir);
+                } catch (IOException c) {
+                    throw new IOException("Cannot write " + target + ": cannot create directory " + dir + ": " + c, c);
+                }
+                dirCreated = true;
             } catch (IOException e) {
                 throw new IOException("Cannot write " + target + ": cannot create a temporary file in " + dir
                         + ": " + e, e);

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -48,7 +47,11 @@ public final class CSVLogger extends RunLogger {
     private final List<String> keys = new ArrayList<>();
     private final Map<String, Object> hparams = new LinkedHashMap<>();
     private boolean hparamsWritten;
-    private boolean metricsWritten;
+    /**
+     * The text of {@code metrics.csv} as last written (empty before the first write): a flush appends
+     * its rows to this instead of reading the file back, so a rewrite costs no read.
+     */
+    private StringBuilder written = new StringBuilder();
     /** Files replaced by a periodic flush and not yet forced to the device. */
     private final Set<Path> unforced = new LinkedHashSet<>();
     private boolean closed;
@@ -158,17 +161,17 @@ public final class CSVLogger extends RunLogger {
         }
         List<String> header = List.copyOf(all);
 
-        StringBuilder out = new StringBuilder();
-        String existing = metricsWritten ? readExisting(file) : null;
-        if (existing == null || existing.isEmpty()) {
-            appendRow(out, header);
-        } else if (header.equals(keys) && existing.startsWith(rowText(header))) {
-            out.append(existing);
-            if (!existing.endsWith("\n")) {
-                out.append(EOL);
+        // With the header unchanged the rows are appended to the text in place, and taken off again
+        // if the write fails; a wider header re-emits every row into a new text.
+        boolean sameHeader = written.length() > 0 && header.equals(keys);
+        int writtenLength = written.length();
+        StringBuilder out = sameHeader ? written : new StringBuilder(written.length() + 256);
+        if (!sameHeader) {
+            if (written.length() == 0) {
+                appendRow(out, header);
+            } else {
+                rewriteWithHeader(out, file, written.toString(), header);
             }
-        } else {
-            rewriteWithHeader(out, file, existing, header);
         }
         for (Map<String, Object> row : pending) {
             List<String> cells = new ArrayList<>(header.size());
@@ -177,11 +180,16 @@ public final class CSVLogger extends RunLogger {
             }
             appendRow(out, cells);
         }
-        write(file, out.toString().getBytes(StandardCharsets.UTF_8), durable);
-        // Only now that the file holds them: a failed write leaves the rows pending and the header as is.
+        try {
+            write(file, out.toString().getBytes(StandardCharsets.UTF_8), durable);
+        } catch (RuntimeException e) {
+            // A failed write leaves the rows pending, and the text and header as the file has them.
+            written.setLength(writtenLength);
+            throw e;
+        }
+        written = out;
         keys.clear();
         keys.addAll(header);
-        metricsWritten = true;
         pending.clear();
     }
 
@@ -210,17 +218,7 @@ public final class CSVLogger extends RunLogger {
         }
     }
 
-    private static String readExisting(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            return null;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read " + file + " to append metrics: " + e, e);
-        }
-    }
-
-    /** Re-reads the rows already written and re-emits them under {@code header}. */
+    /** Re-emits the rows already written ({@code existing}, the file's text) under {@code header}. */
     private static void rewriteWithHeader(StringBuilder out, Path file, String existing, List<String> header) {
         List<List<String>> table = Csv.parse(existing);
         appendRow(out, header);

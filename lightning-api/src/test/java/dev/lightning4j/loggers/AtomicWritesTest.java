@@ -77,6 +77,19 @@ class AtomicWritesTest {
     }
 
     @Test
+    void aParentThatIsAFileIsNamedInTheError() throws IOException {
+        Path file = dir.resolve("plain.txt");
+        Files.writeString(file, "not a directory");
+        Path target = file.resolve("sub").resolve("m.csv");
+        assertThatThrownBy(() -> AtomicFiles.replace(target, new byte[] {1}))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(target.toString())
+                .hasMessageContaining("cannot create a temporary file in " + file.resolve("sub"))
+                .hasMessageContaining("Not a directory");
+        assertThat(Files.readString(file)).isEqualTo("not a directory");
+    }
+
+    @Test
     void replaceWithoutForcingIsStillWholeAndForceNamesAMissingFile() throws IOException {
         Path target = dir.resolve("m.csv");
         AtomicFiles.replace(target, new byte[] {49});
