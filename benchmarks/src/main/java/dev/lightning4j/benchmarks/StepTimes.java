@@ -1,5 +1,11 @@
 package dev.lightning4j.benchmarks;
 
+import dev.lightning4j.io.AtomicFiles;
+import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -10,15 +16,22 @@ import java.util.Locale;
  * (logging every 50 steps, the CSV rewrite every 100, the epoch's end). Median and mean of a loop
  * differ by its occasional costs, which block totals include and per-phase medians do not.
  *
+ * Also prints the milliseconds the JIT spent compiling during the measured steps: code that runs
+ * once an epoch or once per log flush reaches the JIT's thresholds late, and on two cores its
+ * compilations take CPU from the engine's threads.
+ *
  * <p>Arguments: {@code [workload=mlp] [backend=tensorflow] [steps=6000] [trainerOnly|apiOnly]}, and
- * {@code -Dbench.gapUs=N} for a busy gap before every 100th API step. Run with
+ * {@code -Dbench.gapUs=N} for a gap before every 100th API step: busy for N us, or with
+ * {@code -Dbench.gapMode=file} an atomic rewrite of an N-byte file, as a log flush does. Run with
  * {@code -Dbench.mainClass=dev.lightning4j.benchmarks.StepTimes -Dbench.args="mlp tensorflow"}.
  */
 public final class StepTimes {
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+
     private StepTimes() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         Workload w = (args.length > 0 ? args[0] : "mlp").equals("cnn") ? Workload.cnn(100) : Workload.mlp(100);
         String backend = args.length > 1 ? args[1] : "tensorflow";
         int steps = args.length > 2 ? Integer.parseInt(args[2]) : 6000;
@@ -29,13 +42,18 @@ public final class StepTimes {
             return;
         }
         long[] ends = new long[warm + steps + 1];
+        long[] jitAtWarm = new long[1];
         TrainerLoop trainer = new TrainerLoop(backend, count -> {
             if (count < ends.length) {
                 ends[(int) count] = System.nanoTime();
             }
+            if (count == warm) {
+                jitAtWarm[0] = JIT.getTotalCompilationTime();
+            }
         });
         trainer.warmUpJit(w, 8);
         trainer.run(w, warm, steps);
+        System.out.println("JIT ms during the Trainer's measured steps: " + (JIT.getTotalCompilationTime() - jitAtWarm[0]));
         long[] deltas = new long[steps];
         for (int i = 0; i < steps; i++) {
             deltas[i] = ends[warm + i + 1] - ends[warm + i];
@@ -49,22 +67,34 @@ public final class StepTimes {
         apiOnly(w, backend, steps, warm);
     }
 
-    private static void apiOnly(Workload w, String backend, int steps, int warm) {
+    private static void apiOnly(Workload w, String backend, int steps, int warm) throws IOException {
         ApiStepLoop api = new ApiStepLoop(backend);
         api.warmUpJit(w, 8);
         long[] apiTimes = new long[steps];
         try (StepLoop.Stepper s = api.open(w)) {
             s.steps(warm);
-            // -Dbench.gapUs=N: a busy gap of N us before every 100th step, as an epoch boundary leaves.
-            long gap = Long.getLong("bench.gapUs", 0) * 1000;
+            long jit0 = JIT.getTotalCompilationTime();
+            // -Dbench.gapUs=N: a gap before every 100th step, as an epoch boundary or a log flush leaves.
+            long gapUs = Long.getLong("bench.gapUs", 0);
+            boolean fileGap = System.getProperty("bench.gapMode", "busy").equals("file");
+            Path gapFile = fileGap ? Files.createTempDirectory("l4j-steptimes").resolve("gap.csv") : null;
             for (int i = 0; i < steps; i++) {
-                if (gap > 0 && i % 100 == 0) {
-                    long until = System.nanoTime() + gap;
-                    while (System.nanoTime() < until) {
-                        Thread.onSpinWait();
+                if (gapUs > 0 && i % 100 == 0) {
+                    if (fileGap) {
+                        AtomicFiles.replace(gapFile, new byte[(int) gapUs]);
+                    } else {
+                        long until = System.nanoTime() + gapUs * 1000;
+                        while (System.nanoTime() < until) {
+                            Thread.onSpinWait();
+                        }
                     }
                 }
                 apiTimes[i] = s.steps(1).wallNanos();
+            }
+            System.out.println("JIT ms during the API step's measured steps: " + (JIT.getTotalCompilationTime() - jit0));
+            if (gapFile != null) {
+                Files.deleteIfExists(gapFile);
+                Files.deleteIfExists(gapFile.getParent());
             }
         }
         report("API step " + backend, apiTimes, 0);
