@@ -108,11 +108,11 @@ public final class Benchmarks {
             }
         }
         System.out.printf(Locale.ROOT, "%nInterleaved: %s%d rounds of %d pairs of %d-step blocks per comparison, after %d "
-                + "warm-up steps each round%n", forks > 1 ? forks + " processes x " : "", rounds, pairs, block, warmup);
+                + "warm-up steps each round, then blocks until the JIT is quiet%n", forks > 1 ? forks + " processes x " : "", rounds, pairs, block, warmup);
         System.out.println("| workload | loop A | loop B | A ms/step | B ms/step | wall ratio A/B [95% CI] "
-                + "| per-round ratios | median pair ratio | CPU ratio A/B | last loss A / B |"
+                + "| per-round ratios | median pair ratio | CPU ratio A/B | JIT ms in A / B blocks | last loss A / B |"
                 + (forks > 1 ? " ratio in each process |" : ""));
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|" + (forks > 1 ? "---|" : ""));
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|" + (forks > 1 ? "---|" : ""));
         measured.forEach((key, samples) -> System.out.println(row(key, samples)));
         System.out.println();
     }
@@ -124,10 +124,10 @@ public final class Benchmarks {
         int b = Integer.parseInt(k[2]);
         Interleaved.Estimate e = Interleaved.estimate(Interleaved.Samples.pool(samples));
         String row = String.format(Locale.ROOT,
-                "| %s | %s | %s | %.3f | %.3f | **%.4f (%+.1f%%)** [%.4f, %.4f] | %.3f-%.3f | %.4f (%+.1f%%) | %.4f | %.6f / %.6f |",
+                "| %s | %s | %s | %.3f | %.3f | **%.4f (%+.1f%%)** [%.4f, %.4f] | %.3f-%.3f | %.4f (%+.1f%%) | %.4f | %.0f / %.0f | %.6f / %.6f |",
                 k[0], LOOPS[a], a == b ? "itself (A/A)" : LOOPS[b], e.msA(), e.msB(), e.ratio(),
                 100 * (e.ratio() - 1), e.lo(), e.hi(), e.roundMin(), e.roundMax(), e.pairMedian(),
-                100 * (e.pairMedian() - 1), e.cpuRatio(), e.lossA(), e.lossB());
+                100 * (e.pairMedian() - 1), e.cpuRatio(), e.jitMsA(), e.jitMsB(), e.lossA(), e.lossB());
         if (samples.size() > 1) {
             StringBuilder each = new StringBuilder();
             for (Interleaved.Samples s : samples) {

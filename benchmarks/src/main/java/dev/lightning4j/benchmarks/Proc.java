@@ -1,6 +1,7 @@
 package dev.lightning4j.benchmarks;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +15,34 @@ final class Proc {
     static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                 .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * CPU time of the JIT's compiler threads ("C1 CompilerThre..." and "C2 CompilerThre..." in
+     * {@code /proc/self/task/<tid>/comm}), in nanoseconds from each thread's {@code schedstat}, or -1
+     * where /proc does not have them. Unlike the JIT's own total, which counts a compilation when it
+     * ends, this moves while a long compilation is still running.
+     */
+    static long compilerCpuNanos() {
+        long total = 0;
+        boolean found = false;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    String comm = Files.readString(task.resolve("comm"));
+                    if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                        String schedstat = Files.readString(task.resolve("schedstat"));
+                        total += Long.parseLong(schedstat.substring(0, schedstat.indexOf(' ')));
+                        found = true;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return found ? total : -1;
     }
 
     /** Current resident set size in bytes (VmRSS), or -1. */
