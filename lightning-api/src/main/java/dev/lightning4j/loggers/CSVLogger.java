@@ -258,12 +258,6 @@ public final class CSVLogger extends RunLogger {
         return PyFormat.floatRepr(v);
     }
 
-    private static String rowText(List<String> cells) {
-        StringBuilder out = new StringBuilder();
-        appendRow(out, cells);
-        return out.toString();
-    }
-
     private static void appendRow(StringBuilder out, List<String> cells) {
         for (int i = 0; i < cells.size(); i++) {
             if (i > 0) {
