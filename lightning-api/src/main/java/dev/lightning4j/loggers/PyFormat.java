@@ -19,25 +19,9 @@ final class PyFormat {
             return (1.0 / v) < 0 ? "-0.0" : "0.0";
         }
         String sign = v < 0 ? "-" : "";
-        // Double.toString's digits, read as v = 0.<digits> * 10^point without leading or trailing
-        // zeros. Parsed by hand, not through BigDecimal: this runs for every logged value, mostly in
-        // rarely run code, and compiling BigDecimal's parser cost the JIT ~0.2 s of CPU mid-training.
-        String text = Double.toString(Math.abs(v));
-        int e = text.indexOf('E');
-        int end = e < 0 ? text.length() : e;
-        int dot = text.indexOf('.');
-        StringBuilder all = new StringBuilder(end).append(text, 0, dot).append(text, dot + 1, end);
-        int point = dot + (e < 0 ? 0 : Integer.parseInt(text, e + 1, text.length(), 10));
-        int first = 0;
-        while (first < all.length() - 1 && all.charAt(first) == '0') {
-            first++;
-        }
-        int last = all.length();
-        while (last > first + 1 && all.charAt(last - 1) == '0') {
-            last--;
-        }
-        String digits = all.substring(first, last);
-        point -= first;
+        Digits d = Digits.of(Math.abs(v));
+        String digits = d.digits();
+        int point = d.point();
         StringBuilder out = new StringBuilder(sign);
         if (point > -4 && point <= 16) {
             if (point <= 0) {
@@ -58,6 +42,32 @@ final class PyFormat {
             out.append(abs < 10 ? "0" : "").append(abs);
         }
         return out.toString();
+    }
+
+    /** A positive finite double as {@code 0.<digits> * 10^point}, without leading or trailing zeros. */
+    record Digits(String digits, int point) {
+        /**
+         * The digits of {@code Double.toString(v)}, parsed by hand rather than through BigDecimal:
+         * this runs for every logged value, mostly in rarely run code, and compiling BigDecimal's
+         * parser cost the JIT ~0.2 s of CPU mid-training.
+         */
+        static Digits of(double v) {
+            String text = Double.toString(v);
+            int e = text.indexOf('E');
+            int end = e < 0 ? text.length() : e;
+            int dot = text.indexOf('.');
+            StringBuilder all = new StringBuilder(end).append(text, 0, dot).append(text, dot + 1, end);
+            int point = dot + (e < 0 ? 0 : Integer.parseInt(text, e + 1, text.length(), 10));
+            int first = 0;
+            while (first < all.length() - 1 && all.charAt(first) == '0') {
+                first++;
+            }
+            int last = all.length();
+            while (last > first + 1 && all.charAt(last - 1) == '0') {
+                last--;
+            }
+            return new Digits(all.substring(first, last), point - first);
+        }
     }
 
     /**
