@@ -1,9 +1,12 @@
 package dev.lightning4j.benchmarks;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 
 /**
  * Measures one loop's time against another's by alternating short blocks of steps in one process,
@@ -172,7 +175,7 @@ final class Interleaved {
         }
     }
 
-    private static final java.lang.management.CompilationMXBean JIT = java.lang.management.ManagementFactory.getCompilationMXBean();
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
 
     /**
      * Runs a block and adds to {@code jit[loop]} the milliseconds the JIT's threads spent compiling
@@ -180,7 +183,7 @@ final class Interleaved {
      * can land here). Rarely run code (once an epoch, once per log flush) reaches the JIT's thresholds
      * late, and on two cores its compilations take CPU from the engine's threads.
      */
-    private static StepLoop.Block jitTimed(long[] jit, int loop, java.util.function.Supplier<StepLoop.Block> run) {
+    private static StepLoop.Block jitTimed(long[] jit, int loop, Supplier<StepLoop.Block> run) {
         long before = JIT.getTotalCompilationTime();
         StepLoop.Block b = run.get();
         jit[loop] += JIT.getTotalCompilationTime() - before;

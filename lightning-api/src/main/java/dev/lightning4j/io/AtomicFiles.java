@@ -140,8 +140,7 @@ public final class AtomicFiles {
                 }
             } catch (NoSuchFileException e) {
                 if (dirCreated) {
-                    throw new IOException("Cannot write " + target + ": cannot create a temporary file in " + dir
-                            + ": " + e, e);
+                    throw noTemporaryFile(target, dir, e);
                 }
                 try {
                     Files.createDirectories(dir);
@@ -150,10 +149,14 @@ public final class AtomicFiles {
                 }
                 dirCreated = true;
             } catch (IOException e) {
-                throw new IOException("Cannot write " + target + ": cannot create a temporary file in " + dir
-                        + ": " + e, e);
+                throw noTemporaryFile(target, dir, e);
             }
         }
+    }
+
+    private static IOException noTemporaryFile(Path target, Path dir, IOException cause) {
+        return new IOException("Cannot write " + target + ": cannot create a temporary file in " + dir + ": " + cause,
+                cause);
     }
 
     private static void move(Path temp, Path target) throws IOException {
